@@ -1,0 +1,88 @@
+/**
+ * The library's one error hierarchy. Every error carries a string `code` and, where it wraps a
+ * driver or runtime failure, the original error as the ES2022 `cause`.
+ *
+ * @module
+ */
+
+/** String codes of every error the library raises. */
+export type ErrorCode =
+  | 'CONFIGURATION'
+  | 'PERSISTENCE'
+  | 'INTEGRITY'
+  | 'PROGRAMMING'
+  | 'OPERATIONAL'
+  | 'AGGREGATE_NOT_FOUND'
+  | 'COMMAND_REJECTED'
+  | 'PROJECTION'
+  | 'TIMEOUT'
+  | 'WAIT_INTERRUPTED';
+
+/** Base class of every error raised by eventsourcing-kurrentdb. */
+export class EventSourcingError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** True for an error of this library with `code`, even across two installed copies. */
+  static hasCode(error: unknown, code: ErrorCode): boolean {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      'code' in error &&
+      (error as { code: unknown }).code === code &&
+      error instanceof Error
+    );
+  }
+}
+
+/** Settings are missing or malformed (environment keys, URIs, module names). */
+export class ConfigurationError extends EventSourcingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIGURATION', message, options);
+  }
+}
+
+/** The store failed: connection, TLS, server errors. The driver's error is the `cause`. */
+export class PersistenceError extends EventSourcingError {
+  constructor(message: string, options?: { cause?: unknown; code?: ErrorCode }) {
+    super(options?.code ?? 'PERSISTENCE', message, options);
+  }
+}
+
+/** A write conflicts with what is stored: a version already taken, a gap, a duplicate tracking id. */
+export class IntegrityError extends PersistenceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: 'INTEGRITY' });
+  }
+}
+
+/** The API was called in a way that can never succeed (e.g. events of two streams in one call). */
+export class ProgrammingError extends EventSourcingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PROGRAMMING', message, options);
+  }
+}
+
+/** A transient operational failure that may succeed when retried. */
+export class OperationalError extends PersistenceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: 'OPERATIONAL' });
+  }
+}
+
+/** Type guards that check the `code`, so they work across two installed copies of the library. */
+export const isIntegrityError = (e: unknown): e is IntegrityError =>
+  EventSourcingError.hasCode(e, 'INTEGRITY');
+export const isPersistenceError = (e: unknown): e is PersistenceError =>
+  EventSourcingError.hasCode(e, 'PERSISTENCE') ||
+  EventSourcingError.hasCode(e, 'INTEGRITY') ||
+  EventSourcingError.hasCode(e, 'OPERATIONAL');
+export const isConfigurationError = (e: unknown): e is ConfigurationError =>
+  EventSourcingError.hasCode(e, 'CONFIGURATION');
+export const isProgrammingError = (e: unknown): e is ProgrammingError =>
+  EventSourcingError.hasCode(e, 'PROGRAMMING');
