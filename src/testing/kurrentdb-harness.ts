@@ -19,7 +19,7 @@ export interface KurrentDBHarness {
 }
 
 /** The image started when a Docker engine is available and `KURRENTDB_IMAGE` is unset. */
-export const DEFAULT_KURRENTDB_IMAGE = 'docker.kurrent.io/kurrent-latest/kurrentdb:25.1';
+export const DEFAULT_KURRENTDB_IMAGE = 'kurrentplatform/kurrentdb:26.1.0';
 
 /** True when testcontainers finds a working container runtime. Never throws. */
 async function dockerAnswers(): Promise<boolean> {

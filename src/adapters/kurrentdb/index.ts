@@ -1,0 +1,36 @@
+/**
+ * KurrentDB adapter (`eventsourcing-kurrentdb/kurrentdb`): application and snapshot recorders on
+ * the official `@kurrent/kurrentdb-client`.
+ *
+ * @module
+ */
+export {
+  createKurrentDBRecorders,
+  KURRENTDB_ROOT_CERTIFICATES,
+  KURRENTDB_URI,
+  type KurrentDBRecorders,
+  type KurrentDBRecordersOptions,
+  kurrentDBOptionsFromEnvironment,
+} from './create-recorders.js';
+export { type KurrentDBUri, maskUri, parseKurrentDBUri } from './connection-uri.js';
+export {
+  KURRENTDB_RECORDER_CAPABILITIES,
+  KurrentDBApplicationRecorder,
+} from './kurrentdb-application-recorder.js';
+export { KurrentDBAggregateRecorder } from './kurrentdb-aggregate-recorder.js';
+export {
+  KurrentDBConnection,
+  type KurrentDBConnectionOptions,
+} from './kurrentdb-connection.js';
+export {
+  ORIGINATOR_VERSION_KEY,
+  KurrentDBSnapshotRecorder,
+} from './kurrentdb-snapshot-recorder.js';
+export {
+  APPLICATION_STREAMS_REGEX,
+  escapeRegex,
+  SNAPSHOT_STREAM_PREFIX,
+  snapshotStreamName,
+  topicsRegex,
+} from './notification-filter.js';
+export type { ResubscribeOptions } from './notification-subscription.js';

@@ -1,0 +1,129 @@
+/**
+ * Aggregate events in KurrentDB: one stream per aggregate, stream revision = originator version.
+ *
+ * @module
+ */
+import { NO_STREAM } from '@kurrent/kurrentdb-client';
+import type { AggregateRecorder, SelectEventsOptions } from '../../core/aggregate-recorder.js';
+import { IntegrityError, PersistenceError, ProgrammingError } from '../../core/errors.js';
+import type { StoredEvent } from '../../core/stored-event.js';
+import { appendError } from './client-errors.js';
+import { withinDeadline } from './deadline.js';
+import type { KurrentDBConnection } from './kurrentdb-connection.js';
+import { toEventData, toStoredEvent } from './recorded-event.js';
+import { planStreamRead } from './stream-read-plan.js';
+import { readLastEvent, readStreamEvents } from './stream-reader.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Stores each aggregate's events in the stream named after its originator id.
+ *
+ * - Versions are stream revisions, so the first event of an aggregate has version 0.
+ * - A batch is appended atomically with the expected revision `no_stream` (first version 0) or
+ *   first version − 1: a concurrent writer, or a version already taken, gives `IntegrityError`.
+ * - Event ids are kept, so appending the same batch again is idempotent (KurrentDB recognises
+ *   the ids and returns the original result).
+ */
+export class KurrentDBAggregateRecorder implements AggregateRecorder {
+  protected readonly connection: KurrentDBConnection;
+  #closed = false;
+
+  /** The recorder holds a reference to `connection` until {@link close}. */
+  constructor(connection: KurrentDBConnection) {
+    this.connection = connection;
+    connection.acquire();
+  }
+
+  /**
+   * Appends the events of one aggregate. Resolves with one notification id per event: the `$all`
+   * commit position of the batch's **last** event (KurrentDB reports only that one), so all events
+   * of a batch share an id.
+   */
+  async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
+    if (events.length === 0) return [];
+    const first = checkBatch(events);
+    const streamName = first.originatorId;
+    const version = first.originatorVersion;
+    const lease = this.connection.lease();
+    try {
+      const result = await withinDeadline(
+        lease.client.appendToStream(
+          streamName,
+          events.map((event) => toEventData(event)),
+          { streamState: version === 0 ? NO_STREAM : BigInt(version - 1) },
+        ),
+        this.connection.deadlineMs + 1_000,
+        `Appending to stream '${streamName}'`,
+      );
+      if (!result.success) {
+        throw new IntegrityError(
+          `Stream '${streamName}' is not at the expected revision ${version - 1} (current: ${result.nextExpectedRevision})`,
+        );
+      }
+      const commit = result.position?.commit;
+      if (commit === undefined) {
+        throw new PersistenceError(`Appending to stream '${streamName}' returned no position`);
+      }
+      return events.map(() => commit);
+    } catch (error) {
+      if (error instanceof PersistenceError) throw error;
+      this.connection.reportFailure(lease, error);
+      throw appendError(streamName, error);
+    }
+  }
+
+  /** The aggregate's events selected by version (see {@link planStreamRead}); `[]` for no stream. */
+  async selectEvents(
+    originatorId: string,
+    options: SelectEventsOptions = {},
+  ): Promise<StoredEvent[]> {
+    const plan = await planStreamRead(options, async () => {
+      const last = await readLastEvent(this.connection, originatorId);
+      return last === undefined ? undefined : Number(last.revision);
+    });
+    if (plan === undefined) return [];
+    const events = await readStreamEvents(this.connection, originatorId, plan);
+    const above = plan.above;
+    return events
+      .filter((event) => above === undefined || Number(event.revision) > above)
+      .map((event) => toStoredEvent(originatorId, event));
+  }
+
+  /** Releases this recorder's reference to the connection (the last one closes it). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.connection.release();
+  }
+}
+
+/**
+ * Checks a batch before any I/O: one originator, contiguous versions, valid event ids.
+ *
+ * @returns the first event.
+ */
+function checkBatch(events: readonly StoredEvent[]): StoredEvent {
+  const first = events[0] as StoredEvent;
+  if (events.some((event) => event.originatorId !== first.originatorId)) {
+    throw new ProgrammingError(
+      "KurrentDB can't atomically store events of more than one aggregate (stream) in one call",
+    );
+  }
+  for (const [index, event] of events.entries()) {
+    if (!Number.isSafeInteger(event.originatorVersion) || event.originatorVersion < 0) {
+      throw new ProgrammingError(
+        `Originator version ${event.originatorVersion} is not a non-negative integer (KurrentDB versions start at 0)`,
+      );
+    }
+    if (!UUID.test(event.eventId)) {
+      throw new ProgrammingError(`Event id '${event.eventId}' is not a UUID`);
+    }
+    if (event.originatorVersion !== first.originatorVersion + index) {
+      throw new IntegrityError(
+        `Gap or duplicate in originator versions of '${first.originatorId}': expected ${first.originatorVersion + index}, got ${event.originatorVersion}`,
+      );
+    }
+  }
+  return first;
+}

@@ -1,0 +1,186 @@
+/**
+ * The one place that owns an official `KurrentDBClient`, and replaces it when it breaks.
+ *
+ * @module
+ */
+import type { Channel } from '@grpc/grpc-js';
+import { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { ConfigurationError, PersistenceError, ProgrammingError } from '../../core/errors.js';
+import { isConnectionFailure } from './client-errors.js';
+import { type KurrentDBUri, parseKurrentDBUri, redactCredentials } from './connection-uri.js';
+import {
+  type RootCertificatesFile,
+  withTlsCaFile,
+  writeRootCertificates,
+} from './root-certificates.js';
+
+/** How to reach a KurrentDB. */
+export interface KurrentDBConnectionOptions {
+  /** Connection string, e.g. `kurrentdb://admin:changeit@localhost:2113?tls=false`. */
+  readonly uri: string;
+  /**
+   * PEM text of the CA certificate(s) the server's certificate must chain to (the value of
+   * `KURRENTDB_ROOT_CERTIFICATES`). Used by both halves of the client. Without it, TLS
+   * connections trust the system's roots, or the URI's `tlsCAFile`.
+   */
+  readonly rootCertificates?: string | undefined;
+}
+
+/** A client together with the generation it belongs to. */
+export interface ClientLease {
+  readonly client: KurrentDBClient;
+  readonly generation: number;
+}
+
+/**
+ * Holds the official client for the recorders that share it.
+ *
+ * - The URI is validated at construction (`ConfigurationError`, credentials masked), and the
+ *   client is created at once, so both of the client's parsers have accepted the string.
+ * - Nothing connects until the first operation.
+ * - When an operation fails because the connection failed (see {@link isConnectionFailure}), the
+ *   client of that generation is dropped and the next operation builds a fresh one: the client's
+ *   Rust bridge stays dead after a failed first read, so reusing it would fail for ever.
+ * - Each recorder built on a connection holds a reference; the connection closes when the last
+ *   one is closed (or when {@link KurrentDBConnection.close} is called).
+ */
+export class KurrentDBConnection {
+  readonly #settings: KurrentDBUri;
+  readonly #clientUri: string;
+  readonly #caFile: RootCertificatesFile | undefined;
+  #lease: ClientLease | undefined;
+  #generation = 0;
+  #references = 0;
+  #closed = false;
+
+  constructor(options: KurrentDBConnectionOptions) {
+    this.#settings = parseKurrentDBUri(options.uri);
+    const pem = options.rootCertificates;
+    if (pem !== undefined && pem.trim() !== '' && this.#settings.tlsCaFile !== undefined) {
+      throw new ConfigurationError(
+        `Invalid KurrentDB settings for '${this.#settings.masked}': give the root certificates either as rootCertificates (KURRENTDB_ROOT_CERTIFICATES) or as tlsCAFile in the URI, not both`,
+      );
+    }
+    this.#caFile = pem !== undefined && pem.trim() !== '' ? writeRootCertificates(pem) : undefined;
+    this.#clientUri = this.#caFile ? withTlsCaFile(options.uri, this.#caFile.path) : options.uri;
+    try {
+      this.#lease = { client: this.#createClient(), generation: 0 };
+    } catch (error) {
+      this.#caFile?.remove();
+      throw error;
+    }
+  }
+
+  /** The connection string with its credentials masked. */
+  get maskedUri(): string {
+    return this.#settings.masked;
+  }
+
+  /** How long an operation may go without progress before it fails (the URI's `defaultDeadline`). */
+  get deadlineMs(): number {
+    return this.#settings.deadlineMs;
+  }
+
+  /** Increases each time the client is replaced. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * The current client, created if the previous one was dropped.
+   *
+   * @throws ProgrammingError after `close()`; PersistenceError if a new client can't be built.
+   */
+  lease(): ClientLease {
+    if (this.#closed)
+      throw new ProgrammingError(`KurrentDB connection to '${this.maskedUri}' is closed`);
+    if (this.#lease === undefined) {
+      try {
+        this.#lease = { client: this.#createClient(), generation: this.#generation };
+      } catch (error) {
+        throw new PersistenceError(
+          `Failed to create a KurrentDB client for '${this.maskedUri}': ${error instanceof Error ? redactCredentials(this.#clientUri, error.message) : 'unknown error'}`,
+          { cause: error },
+        );
+      }
+    }
+    return this.#lease;
+  }
+
+  /**
+   * Reports that an operation of `lease` failed with `error`. When the connection failed, drops
+   * that client so the next operation builds a new one (once per generation).
+   */
+  reportFailure(lease: ClientLease, error: unknown): void {
+    if (!isConnectionFailure(error)) return;
+    if (this.#lease !== lease) return;
+    this.#lease = undefined;
+    this.#generation += 1;
+    // Calls still open on the old client (a healthy subscription) may finish; only new calls
+    // are refused. Each of them reports its own failure when it has one.
+    void closeChannel(lease.client);
+  }
+
+  /** Registers a user (a recorder) of this connection. */
+  acquire(): void {
+    if (this.#closed)
+      throw new ProgrammingError(`KurrentDB connection to '${this.maskedUri}' is closed`);
+    this.#references += 1;
+  }
+
+  /** Unregisters a user; the last one closes the connection. */
+  async release(): Promise<void> {
+    if (this.#references === 0) return;
+    this.#references -= 1;
+    if (this.#references === 0) await this.close();
+  }
+
+  /** Cancels open calls, closes the channel and deletes the root-certificates file. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const lease = this.#lease;
+    this.#lease = undefined;
+    if (lease) await disposeClient(lease.client);
+    this.#caFile?.remove();
+  }
+
+  #createClient(): KurrentDBClient {
+    try {
+      return KurrentDBClient.connectionString(this.#clientUri);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const safe = redactCredentials(this.#clientUri, message);
+      const cause = new Error(safe);
+      cause.name = error instanceof Error ? error.name : 'Error';
+      throw new ConfigurationError(`Invalid KurrentDB URI '${this.maskedUri}': ${safe}`, { cause });
+    }
+  }
+}
+
+/** Cancels the client's streams and closes its gRPC channel; never throws. */
+async function disposeClient(client: KurrentDBClient): Promise<void> {
+  try {
+    await client.dispose();
+  } catch {
+    // The client is being thrown away; a failure to tidy it up changes nothing.
+  }
+  await closeChannel(client);
+}
+
+/**
+ * Closes the client's gRPC channel (the client has no public `close()`): calls in progress go
+ * on, new ones are refused. Never throws.
+ */
+async function closeChannel(client: KurrentDBClient): Promise<void> {
+  try {
+    const internals = client as unknown as { getChannel(): Promise<Channel> };
+    (await internals.getChannel()).close();
+  } catch {
+    // Same as above.
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Conversion between the library's stored events and the client's events.
+ *
+ * A stored event is written as a binary event: type = topic, data = state bytes, custom metadata =
+ * the metadata as JSON, id = the event id (kept, so a retried append is idempotent).
+ *
+ * @module
+ */
+import { type BinaryEventData, binaryEvent } from '@kurrent/kurrentdb-client';
+import type { EventMetadata, Notification, StoredEvent } from '../../core/stored-event.js';
+
+/** The fields the adapter reads from a client event (from a read or a subscription). */
+export interface ClientRecordedEvent {
+  readonly streamId: string;
+  readonly id: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly isJson: boolean;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly position?: { readonly commit: bigint; readonly prepare: bigint } | undefined;
+}
+
+const encoder = new TextEncoder();
+
+/** The client event for a stored event, with `metadata` in place of the stored event's. */
+export function toEventData(
+  event: StoredEvent,
+  metadata: EventMetadata = event.metadata,
+): BinaryEventData {
+  return binaryEvent({
+    id: event.eventId,
+    type: event.topic,
+    data: event.state,
+    metadata: { ...metadata },
+  }) as BinaryEventData;
+}
+
+/** The bytes of an event's data, whatever form the client decoded it into. */
+export function dataBytes(event: ClientRecordedEvent): Uint8Array {
+  const { data } = event;
+  if (data instanceof Uint8Array)
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === 'string') return encoder.encode(data);
+  return encoder.encode(JSON.stringify(data ?? null));
+}
+
+/** An event's custom metadata as an object: `{}` when absent or not a JSON object. */
+export function metadataObject(event: ClientRecordedEvent): Record<string, unknown> {
+  const { metadata } = event;
+  if (
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    !Array.isArray(metadata) &&
+    !(metadata instanceof Uint8Array)
+  ) {
+    return { ...(metadata as Record<string, unknown>) };
+  }
+  return {};
+}
+
+/** The stored event for a client event of the stream of `originatorId`. */
+export function toStoredEvent(originatorId: string, event: ClientRecordedEvent): StoredEvent {
+  return {
+    originatorId,
+    originatorVersion: Number(event.revision),
+    topic: event.type,
+    state: dataBytes(event),
+    metadata: metadataObject(event),
+    eventId: event.id,
+  };
+}
+
+/** The notification for a client event read from `$all`: its id is the commit position. */
+export function toNotification(event: ClientRecordedEvent, commitPosition: bigint): Notification {
+  return { ...toStoredEvent(event.streamId, event), id: commitPosition };
+}
+
+/** The commit position of a resolved event from `$all`, or `undefined` if it has none. */
+export function commitPositionOf(resolved: {
+  readonly event?: ClientRecordedEvent | undefined;
+  readonly commitPosition?: bigint | undefined;
+}): bigint | undefined {
+  return resolved.commitPosition ?? resolved.event?.position?.commit;
+}

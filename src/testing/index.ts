@@ -1,0 +1,16 @@
+/**
+ * Test tooling: the in-process KurrentDB-compatible test server and the harness that picks a
+ * KurrentDB for a test run (`KURRENTDB_URI` → testcontainers → the test server).
+ *
+ * @module
+ */
+export { startKurrentDBTestServer } from './test-server/start-test-server.js';
+export type {
+  KurrentDBTestServer,
+  KurrentDBTestServerOptions,
+} from './test-server/start-test-server.js';
+export {
+  DEFAULT_KURRENTDB_IMAGE,
+  startKurrentDBHarness,
+} from './kurrentdb-harness.js';
+export type { KurrentDBHarness, KurrentDBSource } from './kurrentdb-harness.js';

@@ -1,0 +1,150 @@
+/**
+ * Decoding of request fields shared by several RPCs: stream identifiers, UUIDs (string and
+ * structured, parsed like .NET `Guid.Parse`) and proposed events.
+ *
+ * @module
+ */
+import type { NewEvent } from '../log/event-log.js';
+import type { ExpectedRevision } from '../write/commit-check.js';
+import type { StreamIdentifierMessage, UuidMessage } from '../wire/generated.js';
+import { type RpcError, requiredMetadataPropertyMissingError } from './rpc-errors.js';
+
+/** A request was malformed in a way the node reports as an unhandled exception. */
+export class MalformedRequestError extends Error {
+  override readonly name = 'MalformedRequestError';
+}
+
+/**
+ * The stream name of an identifier. Like the node, an absent identifier or an empty name gives
+ * `undefined` (a .NET `null`).
+ */
+export function streamNameOf(identifier: StreamIdentifierMessage | undefined): string | undefined {
+  if (identifier === undefined) return undefined;
+  const bytes = identifier.getStreamName_asU8();
+  if (bytes.length === 0) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+const HEX32 = /^[0-9a-fA-F]{32}$/;
+const DASHED = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function dashed(hex: string): string {
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Parses a GUID string in the formats .NET `Guid.Parse` accepts (`D`, `N`, `B`, `P`; surrounding
+ * white space allowed) and returns the lowercase `D` form, or undefined when it is not a GUID.
+ */
+export function parseGuid(value: string): string | undefined {
+  const text = value.trim();
+  if (DASHED.test(text)) return text.toLowerCase();
+  if (HEX32.test(text)) return dashed(text);
+  const inner = text.slice(1, -1);
+  if (
+    ((text.startsWith('{') && text.endsWith('}')) || (text.startsWith('(') && text.endsWith(')'))) &&
+    DASHED.test(inner)
+  ) {
+    return inner.toLowerCase();
+  }
+  return undefined;
+}
+
+function int64Hex(value: string): string {
+  return BigInt.asUintN(64, BigInt(value)).toString(16).padStart(16, '0');
+}
+
+/** The canonical GUID string of a UUID message; throws {@link MalformedRequestError}. */
+export function uuidOf(message: UuidMessage | undefined): string {
+  if (message === undefined) throw new MalformedRequestError("Value cannot be null. (Parameter 'dto')");
+  if (message.hasString()) {
+    const parsed = parseGuid(message.getString());
+    if (parsed === undefined) {
+      throw new MalformedRequestError(`Unrecognized Guid format.`);
+    }
+    return parsed;
+  }
+  const structured = message.getStructured();
+  if (structured === undefined) {
+    throw new MalformedRequestError("Invalid argument: None (Parameter 'dto')");
+  }
+  return dashed(
+    int64Hex(structured.getMostSignificantBits()) + int64Hex(structured.getLeastSignificantBits()),
+  );
+}
+
+/** A proposed message as the append RPCs receive it. */
+export interface ProposedMessageLike {
+  getId(): UuidMessage | undefined;
+  getMetadataMap(): { get(key: string): string | undefined };
+  getData_asU8(): Uint8Array;
+  getCustomMetadata_asU8(): Uint8Array;
+}
+
+/** Converts a proposed message, or gives the node's error for missing required metadata. */
+export function newEventOf(message: ProposedMessageLike): NewEvent | RpcError {
+  const metadata = message.getMetadataMap();
+  const eventType = metadata.get('type');
+  if (eventType === undefined) return requiredMetadataPropertyMissingError('type');
+  const contentType = metadata.get('content-type');
+  if (contentType === undefined) return requiredMetadataPropertyMissingError('content-type');
+  return {
+    eventId: uuidOf(message.getId()),
+    eventType,
+    contentType: contentType === 'application/json' ? contentType : 'application/octet-stream',
+    data: message.getData_asU8(),
+    customMetadata: message.getCustomMetadata_asU8(),
+  };
+}
+
+/** Size of an event as a node counts it for the append limits: data + metadata + 2 × type length. */
+export function eventSizeOnDisk(event: NewEvent): number {
+  return event.data.length + event.customMetadata.length + event.eventType.length * 2;
+}
+
+/** 16 MiB − 10 000: the largest event (and gRPC message) a 25.1 node accepts. */
+export const MAX_APPEND_EVENT_SIZE = 16 * 1024 * 1024;
+
+/** 256 MiB: the largest total append a 25.1 node accepts. */
+export const MAX_APPEND_SIZE = 256 * 1024 * 1024;
+
+/** The Streams service's maximum received message size (`EffectiveMaxLogRecordSize`). */
+export const MAX_RECEIVE_MESSAGE_SIZE = 16 * 1024 * 1024 - 10_000;
+
+/** The `expected_stream_revision` oneof, numbered alike in every v1 write request. */
+export interface ExpectedRevisionOptions {
+  /** 2 = revision, 3 = no_stream, 4 = any, 5 = stream_exists, 0 = not set. */
+  readonly caseNumber: number;
+  readonly revision: string;
+}
+
+/** The expected revision, or undefined when the oneof is not set. */
+export function expectedRevisionOf(options: ExpectedRevisionOptions): ExpectedRevision | undefined {
+  switch (options.caseNumber) {
+    case 2:
+      return { kind: 'exact', revision: BigInt(options.revision) };
+    case 3:
+      return { kind: 'no_stream' };
+    case 4:
+      return { kind: 'any' };
+    case 5:
+      return { kind: 'stream_exists' };
+    default:
+      return undefined;
+  }
+}
+
+/** The value a node puts in `expected-version` trailers: -2 any, -1 no_stream, -4 exists, n. */
+export function expectedVersionText(expected: ExpectedRevision): string {
+  switch (expected.kind) {
+    case 'any':
+      return '-2';
+    case 'no_stream':
+      return '-1';
+    case 'stream_exists':
+      return '-4';
+    case 'exact':
+      return BigInt.asIntN(64, expected.revision).toString();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Everything one test server instance owns: its log and its open subscriptions. Nothing is
+ * global, so several servers can run in one process.
+ *
+ * @module
+ */
+import type { EventLog } from '../log/event-log.js';
+
+/** A running subscription the server can end from outside (fault injection, shutdown). */
+export interface OpenSubscription {
+  /** Ends the subscription with the node's consumer-too-slow error. */
+  abort(): void;
+}
+
+/** Per-server state shared by the handlers. */
+export interface ServerState {
+  readonly log: EventLog;
+  readonly subscriptions: Set<OpenSubscription>;
+  /** Current time in ms (a hook for tests). */
+  readonly now: () => number;
+}

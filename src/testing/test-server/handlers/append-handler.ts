@@ -1,0 +1,134 @@
+/**
+ * `Streams.Append` (client streaming): options first, then one proposed message per event. The
+ * reply carries success or wrong-expected-version; other failures are a status with trailers,
+ * as in `Streams.Append.cs`.
+ *
+ * @module
+ */
+import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
+import type { NewEvent } from '../log/event-log.js';
+import type { AppendRequest } from '../wire/generated.js';
+import { encodeAppendSuccess, encodeAppendWrongExpectedVersion } from '../wire/write-responses.js';
+import type { ExpectedRevision } from '../write/commit-check.js';
+import { appendToStream } from '../write/stream-writer.js';
+import {
+  MAX_APPEND_EVENT_SIZE,
+  MAX_APPEND_SIZE,
+  MalformedRequestError,
+  eventSizeOnDisk,
+  expectedRevisionOf,
+  newEventOf,
+  streamNameOf,
+} from './request-fields.js';
+import {
+  type RpcError,
+  invalidArgumentError,
+  maxAppendEventSizeExceededError,
+  maxAppendSizeExceededError,
+  streamDeletedError,
+  unhandledExceptionError,
+} from './rpc-errors.js';
+import type { ServerState } from './server-state.js';
+
+interface PendingAppend {
+  stream: string;
+  expected: ExpectedRevision;
+  events: NewEvent[];
+  size: number;
+}
+
+/** Creates the Append handler. */
+export function appendHandler(state: ServerState) {
+  return (call: ServerReadableStream<AppendRequest, Buffer>, callback: sendUnaryData<Buffer>): void => {
+    let pending: PendingAppend | undefined;
+    let sawOptions = false;
+    let done = false;
+    const fail = (error: RpcError): void => {
+      if (done) return;
+      done = true;
+      call.removeAllListeners('data');
+      call.resume();
+      callback(error);
+    };
+    call.on('data', (request: AppendRequest) => {
+      if (done) return;
+      try {
+        if (!sawOptions) {
+          sawOptions = true;
+          const options = request.getOptions();
+          if (options === undefined || !request.hasOptions()) {
+            fail(unhandledExceptionError());
+            return;
+          }
+          const expected = expectedRevisionOf({
+            caseNumber: options.getExpectedStreamRevisionCase(),
+            revision: options.getRevision(),
+          });
+          if (expected === undefined) {
+            fail(
+              invalidArgumentError(
+                'None',
+                'EventStore.Client.Streams.AppendReq+Types+Options+ExpectedStreamRevisionOneofCase',
+              ),
+            );
+            return;
+          }
+          const stream = streamNameOf(options.getStreamIdentifier());
+          if (stream === undefined) {
+            fail(unhandledExceptionError());
+            return;
+          }
+          pending = { stream, expected, events: [], size: 0 };
+          return;
+        }
+        const message = request.getProposedMessage();
+        if (pending === undefined || message === undefined || !request.hasProposedMessage()) {
+          fail(unhandledExceptionError());
+          return;
+        }
+        const event = newEventOf(message);
+        if ('code' in event) {
+          fail(event);
+          return;
+        }
+        const size = eventSizeOnDisk(event);
+        if (size > MAX_APPEND_EVENT_SIZE) {
+          fail(maxAppendEventSizeExceededError(event.eventId, size, MAX_APPEND_EVENT_SIZE));
+          return;
+        }
+        pending.size += size;
+        if (pending.size > MAX_APPEND_SIZE) {
+          fail(maxAppendSizeExceededError(MAX_APPEND_SIZE));
+          return;
+        }
+        pending.events.push(event);
+      } catch (error) {
+        if (error instanceof MalformedRequestError) fail(unhandledExceptionError());
+        else throw error;
+      }
+    });
+    call.on('end', () => {
+      if (done) return;
+      if (pending === undefined) {
+        fail(unhandledExceptionError());
+        return;
+      }
+      done = true;
+      const outcome = appendToStream(state.log, pending.stream, pending.expected, pending.events);
+      switch (outcome.kind) {
+        case 'success':
+          callback(null, encodeAppendSuccess(outcome.currentRevision, outcome.position));
+          return;
+        case 'wrong_expected_version':
+          callback(null, encodeAppendWrongExpectedVersion(outcome.currentRevision, pending.expected));
+          return;
+        case 'stream_deleted':
+          callback(streamDeletedError(pending.stream));
+          return;
+      }
+    });
+    call.on('error', () => {
+      done = true;
+    });
+  };
+}

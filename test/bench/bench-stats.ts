@@ -1,0 +1,22 @@
+/** Small statistics helpers shared by the benchmarks. */
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** One recorder measurement against its raw-client baseline. */
+export interface RatioResult {
+  readonly name: string;
+  readonly unit: string;
+  readonly raw: readonly number[];
+  readonly ours: readonly number[];
+  readonly rawMedian: number;
+  readonly oursMedian: number;
+  /** Median of the per-run ratios ours / raw. */
+  readonly ratio: number;
+}
