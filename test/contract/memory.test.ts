@@ -1,6 +1,8 @@
-import { MemoryApplicationRecorder } from '../../src/adapters/memory/application-recorder.js';
-import { MemoryAggregateRecorder } from '../../src/adapters/memory/aggregate-recorder.js';
-import { MemorySnapshotRecorder } from '../../src/adapters/memory/snapshot-recorder.js';
+import {
+  MemoryAggregateRecorder,
+  MemoryApplicationRecorder,
+  MemorySnapshotRecorder,
+} from '../../src/adapters/memory/index.js';
 import {
   CONTIGUOUS_NOTIFICATION_LOG,
   describeAggregateRecorderContract,

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { StoppableSubscription } from '../../src/core/stoppable-subscription.js';
 
 /** A producer that records what happened to it and, after its items, waits until aborted. */
-function producer<T>(items: readonly T[] = [], options: { fail?: Error; endAfterItems?: boolean } = {}) {
+function producer<T>(
+  items: readonly T[] = [],
+  options: { fail?: Error; endAfterItems?: boolean } = {},
+) {
   const log = { started: 0, finished: 0, signal: undefined as AbortSignal | undefined };
   const source = async function* (signal: AbortSignal): AsyncGenerator<T> {
     log.started++;

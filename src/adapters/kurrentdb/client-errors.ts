@@ -5,6 +5,7 @@
  */
 import {
   CancelledError,
+  convertToCommandError,
   DeadlineExceededError,
   NotLeaderError,
   StreamDeletedError,
@@ -32,13 +33,24 @@ export class OperationTimedOutError extends Error {
  * channel in backoff.
  */
 export function isConnectionFailure(error: unknown): boolean {
+  if (error instanceof OperationTimedOutError) return true;
+  // Some calls (the server-features handshake before an append) reject with raw gRPC errors.
+  if (!(error instanceof Error)) return false;
+  error = toCommandError(error);
   return (
     error instanceof UnavailableError ||
     error instanceof CancelledError ||
     error instanceof DeadlineExceededError ||
-    error instanceof NotLeaderError ||
-    error instanceof OperationTimedOutError
+    error instanceof NotLeaderError
   );
+}
+
+function toCommandError(error: Error): Error {
+  try {
+    return convertToCommandError(error);
+  } catch {
+    return error;
+  }
 }
 
 /** True for the server dropping a subscription whose consumer fell too far behind. */

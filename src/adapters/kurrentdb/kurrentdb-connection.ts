@@ -61,7 +61,9 @@ export class KurrentDBConnection {
         `Invalid KurrentDB settings for '${this.#settings.masked}': give the root certificates either as rootCertificates (KURRENTDB_ROOT_CERTIFICATES) or as tlsCAFile in the URI, not both`,
       );
     }
-    this.#caFile = pem !== undefined && pem.trim() !== '' ? writeRootCertificates(pem) : undefined;
+    // Plaintext connections ignore root certificates (as both halves of the client do).
+    const usePem = pem !== undefined && pem.trim() !== '' && this.#settings.tls;
+    this.#caFile = usePem ? writeRootCertificates(pem) : undefined;
     this.#clientUri = this.#caFile ? withTlsCaFile(options.uri, this.#caFile.path) : options.uri;
     try {
       this.#lease = { client: this.#createClient(), generation: 0 };

@@ -39,7 +39,10 @@ export class MemorySnapshotRecorder implements AggregateRecorder {
     return [];
   }
 
-  async selectEvents(originatorId: string, options: SelectEventsOptions = {}): Promise<StoredEvent[]> {
+  async selectEvents(
+    originatorId: string,
+    options: SelectEventsOptions = {},
+  ): Promise<StoredEvent[]> {
     if (options.desc === true && options.lte !== undefined) return [];
     return selectByVersion(this.#snapshots.get(originatorId) ?? [], options);
   }

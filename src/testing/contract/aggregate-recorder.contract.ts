@@ -148,9 +148,9 @@ export function describeAggregateRecorderContract(
       expect(comparables(await recorder.selectEvents(id, { desc: true, limit: 1 }))).toEqual(
         comparables(events.slice(2)),
       );
-      expect(comparables(await recorder.selectEvents(id, { lte: 1, desc: true, limit: 1 }))).toEqual(
-        comparables(events.slice(1, 2)),
-      );
+      expect(
+        comparables(await recorder.selectEvents(id, { lte: 1, desc: true, limit: 1 })),
+      ).toEqual(comparables(events.slice(1, 2)));
       expect(comparables(await recorder.selectEvents(id, { gt: 0, lte: 1 }))).toEqual(
         comparables(events.slice(1, 2)),
       );
@@ -185,7 +185,9 @@ export function describeAggregateRecorderContract(
       const batch2 = [makeEvent(id, 2)];
       const ids1 = await recorder.insertEvents(batch1);
       const ids2 = await recorder.insertEvents(batch2);
-      await expect(recorder.insertEvents(batch2), 'repeat of the last batch').resolves.toEqual(ids2);
+      await expect(recorder.insertEvents(batch2), 'repeat of the last batch').resolves.toEqual(
+        ids2,
+      );
       await expect(recorder.insertEvents(batch1), 'repeat of an earlier batch').resolves.toEqual(
         ids1,
       );

@@ -70,7 +70,8 @@ export type AggregateRecorderContractOptions = RecorderContractOptions<Aggregate
 export type ApplicationRecorderContractOptions = RecorderContractOptions<ApplicationRecorder>;
 
 /** Options of {@link describeSnapshotRecorderContract}. */
-export interface SnapshotRecorderContractOptions extends RecorderContractOptions<AggregateRecorder> {
+export interface SnapshotRecorderContractOptions
+  extends RecorderContractOptions<AggregateRecorder> {
   /**
    * An application recorder over the same store as the snapshot recorders `create()` returns.
    * When given, the suite checks that snapshots never appear as notifications (KurrentDB keeps

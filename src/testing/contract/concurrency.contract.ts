@@ -65,7 +65,11 @@ export function describeConcurrency(options: ApplicationRecorderContractOptions)
         [firstA, lastA, a],
         [firstB, lastB, b],
       ] as const) {
-        const range = await recorder.selectNotifications({ start: first, stop: last, limit: 2 * MANY });
+        const range = await recorder.selectNotifications({
+          start: first,
+          stop: last,
+          limit: 2 * MANY,
+        });
         expect(range).toHaveLength(MANY);
         expect(range.every((n) => n.originatorId === id)).toBe(true);
       }
@@ -111,11 +115,15 @@ export function describeConcurrency(options: ApplicationRecorderContractOptions)
       expect(strictlyIncreasing(mine.map((n) => n.id))).toBe(true);
       for (const id of ids) {
         const versions = mine.filter((n) => n.originatorId === id).map((n) => n.originatorVersion);
-        expect(versions).toEqual(Array.from({ length: batchesPerWriter * eventsPerBatch }, (_, v) => v));
+        expect(versions).toEqual(
+          Array.from({ length: batchesPerWriter * eventsPerBatch }, (_, v) => v),
+        );
       }
     });
 
-    it('lets one subscription receive 1000 concurrent single-event writes', { timeout: heavy }, async () => {
+    it('lets one subscription receive 1000 concurrent single-event writes', {
+      timeout: heavy,
+    }, async () => {
       const recorder = await open();
       const max1 = await recorder.maxNotificationId();
       const topic = uniqueTopic('Concurrent');

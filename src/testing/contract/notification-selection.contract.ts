@@ -62,10 +62,12 @@ export function describeNotificationSelection(options: ApplicationRecorderContra
       const max1 = await recorder.maxNotificationId();
       const topic = uniqueTopic('Unused');
       const after = { start: max1, inclusiveOfStart: false } as const;
-      await expect(recorder.selectNotifications({ ...after, limit: 10, topics: [topic] })).resolves
-        .toEqual([]);
-      await expect(recorder.selectNotifications({ ...after, limit: 3, topics: [topic] })).resolves
-        .toEqual([]);
+      await expect(
+        recorder.selectNotifications({ ...after, limit: 10, topics: [topic] }),
+      ).resolves.toEqual([]);
+      await expect(
+        recorder.selectNotifications({ ...after, limit: 3, topics: [topic] }),
+      ).resolves.toEqual([]);
       const page = await recorder.selectNotifications({ ...after, limit: 10 });
       expect(page.every((n) => n.id > max1)).toBe(true);
     });
@@ -117,7 +119,12 @@ export function describeNotificationSelection(options: ApplicationRecorderContra
       const id = newOriginatorId();
       const unique = newOriginatorId().replaceAll('-', '');
       const exact = `contract.test:Exact.${unique}`;
-      const topics = [exact, exact.replace('Exact.', 'ExactX'), `${exact}.Suffix`, `Prefix.${exact}`];
+      const topics = [
+        exact,
+        exact.replace('Exact.', 'ExactX'),
+        `${exact}.Suffix`,
+        `Prefix.${exact}`,
+      ];
       const events = topics.map((topic, v) => makeEvent(id, v, { topic }));
       await recorder.insertEvents(events);
       const select = (ts: string[]) =>
@@ -157,7 +164,12 @@ export function describeNotificationSelection(options: ApplicationRecorderContra
       expect(comparables(await select({ start: n1.id, limit: 10, stop: n1.id }))).toEqual(
         comparables([e1]),
       );
-      const upToE2 = await select({ start: max1, limit: 100, stop: n2.id, inclusiveOfStart: false });
+      const upToE2 = await select({
+        start: max1,
+        limit: 100,
+        stop: n2.id,
+        inclusiveOfStart: false,
+      });
       expect(upToE2.every((n) => n.id > max1 && n.id <= n2.id)).toBe(true);
       expect(comparables(own(upToE2, [e1.originatorId, e3.originatorId]))).toEqual(
         comparables([e1, e2]),
@@ -174,12 +186,16 @@ export function describeNotificationSelection(options: ApplicationRecorderContra
       const fromBeginning = await recorder.selectNotifications({ limit: 1 });
       expect(fromBeginning).toHaveLength(1);
       expect(fromBeginning[0]?.id).toBeLessThanOrEqual(n1.id);
-      const fromZero = await recorder.selectNotifications({
+      const fromZero = await recorder.selectNotifications({ start: 0n, limit: 1 });
+      expect(fromZero.map((n) => n.id)).toEqual(fromBeginning.map((n) => n.id));
+      const afterZero = await recorder.selectNotifications({
         start: 0n,
         limit: 1,
         inclusiveOfStart: false,
       });
-      expect(fromZero.map((n) => n.id)).toEqual(fromBeginning.map((n) => n.id));
+      expect(afterZero).toHaveLength(1);
+      expect(afterZero[0]?.id).toBeGreaterThan(0n);
+      expect(afterZero[0]?.id).toBeLessThanOrEqual(n1.id);
     });
 
     if (capabilities.startMustBeNotificationId) {

@@ -25,7 +25,11 @@ const snapshotTopic = (): string =>
   `contract.test.${randomUUID().replaceAll('-', '')}:Aggregate.Snapshot`;
 
 /** A snapshot of `originatorId` at `version`. */
-const makeSnapshot = (originatorId: string, version: number, topic = snapshotTopic()): StoredEvent =>
+const makeSnapshot = (
+  originatorId: string,
+  version: number,
+  topic = snapshotTopic(),
+): StoredEvent =>
   makeEvent(originatorId, version, {
     topic,
     state: `{"snapshot":true,"version":${version}}`,
@@ -66,8 +70,9 @@ export function describeSnapshotRecorderContract(
 
     it('selects nothing for an aggregate without snapshots', async () => {
       const recorder = await open();
-      await expect(recorder.selectEvents(newOriginatorId(), { desc: true, limit: 1 })).resolves
-        .toEqual([]);
+      await expect(
+        recorder.selectEvents(newOriginatorId(), { desc: true, limit: 1 }),
+      ).resolves.toEqual([]);
     });
 
     it('reads back the latest snapshot with every field as written', async () => {
@@ -164,17 +169,26 @@ export function describeSnapshotRecorderContract(
           });
           expect(anyStream.filter((n) => n.topic === topic)).toEqual([]);
           await expect(
-            events.selectNotifications({ start: max1, inclusiveOfStart: false, limit: 10, topics: [topic] }),
+            events.selectNotifications({
+              start: max1,
+              inclusiveOfStart: false,
+              limit: 10,
+              topics: [topic],
+            }),
           ).resolves.toEqual([]);
 
-          const seenTopics = await within(10_000, 'the event after the snapshot', (async () => {
-            const topics: string[] = [];
-            for await (const notification of subscription) {
-              topics.push(notification.topic);
-              if (notification.eventId === after.eventId) break;
-            }
-            return topics;
-          })());
+          const seenTopics = await within(
+            10_000,
+            'the event after the snapshot',
+            (async () => {
+              const topics: string[] = [];
+              for await (const notification of subscription) {
+                topics.push(notification.topic);
+                if (notification.eventId === after.eventId) break;
+              }
+              return topics;
+            })(),
+          );
           expect(seenTopics.length).toBeGreaterThanOrEqual(2);
           expect(seenTopics).not.toContain(topic);
         } finally {

@@ -36,7 +36,8 @@ async function writeTwo(recorder: ApplicationRecorder) {
 /** Iterates `items` and fails when one of them has an id not greater than `gt`. */
 async function* checkAfter(items: AsyncIterable<Notification>, gt: bigint) {
   for await (const item of items) {
-    if (item.id <= gt) throw new Error(`Subscription after ${gt} delivered notification ${item.id}`);
+    if (item.id <= gt)
+      throw new Error(`Subscription after ${gt} delivered notification ${item.id}`);
     yield item;
   }
 }
@@ -52,12 +53,16 @@ export function describeSubscription(options: ApplicationRecorderContractOptions
       for (const subscribeOptions of [{}, { gt: 0n }]) {
         const subscription = recorder.subscribe(subscribeOptions);
         const items: Notification[] = [];
-        await within(10_000, 'the first notification', (async () => {
-          for await (const item of subscription) {
-            items.push(item);
-            break;
-          }
-        })());
+        await within(
+          10_000,
+          'the first notification',
+          (async () => {
+            for await (const item of subscription) {
+              items.push(item);
+              break;
+            }
+          })(),
+        );
         expect(items).toHaveLength(1);
         expect(subscription.stopped).toBe(true);
       }
@@ -106,12 +111,16 @@ export function describeSubscription(options: ApplicationRecorderContractOptions
       const { max1 } = await writeTwo(recorder);
       const subscription = recorder.subscribe({ gt: max1 });
       const items: Notification[] = [];
-      await within(10_000, 'the iteration to end', (async () => {
-        for await (const item of subscription) {
-          items.push(item);
-          subscription.stop();
-        }
-      })());
+      await within(
+        10_000,
+        'the iteration to end',
+        (async () => {
+          for await (const item of subscription) {
+            items.push(item);
+            subscription.stop();
+          }
+        })(),
+      );
       expect(items).toHaveLength(1);
       expect(subscription.stopped).toBe(true);
     });
@@ -170,6 +179,26 @@ export function describeSubscription(options: ApplicationRecorderContractOptions
         expect(comparables(items)).toEqual(comparables([e1, e3]));
       } finally {
         both.stop();
+      }
+    });
+
+    it('treats topics as literal names, not patterns', async () => {
+      const recorder = await open();
+      const max1 = await recorder.maxNotificationId();
+      const id = newOriginatorId();
+      const exact = `contract.test:Exact.${newOriginatorId().replaceAll('-', '')}`;
+      const nearMisses = [exact.replace('Exact.', 'ExactX'), `${exact}.Suffix`, `Prefix.${exact}`];
+      const events = [exact, ...nearMisses, exact].map((topic, v) => makeEvent(id, v, { topic }));
+      await recorder.insertEvents(events);
+      const subscription = recorder.subscribe({ gt: max1, topics: [exact] });
+      try {
+        const iterator = subscription[Symbol.asyncIterator]();
+        const items = await takeOwn(iterator, [id], 2);
+        expect(comparables(items)).toEqual(
+          comparables([events[0], events[4]].flatMap((e) => (e ? [e] : []))),
+        );
+      } finally {
+        subscription.stop();
       }
     });
 

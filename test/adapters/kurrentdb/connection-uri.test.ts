@@ -7,7 +7,7 @@ import {
   parseKurrentDBUri,
 } from '../../../src/adapters/kurrentdb/index.js';
 import { Environment } from '../../../src/core/environment.js';
-import { ConfigurationError, isConfigurationError } from '../../../src/core/errors.js';
+import { type ConfigurationError, isConfigurationError } from '../../../src/core/errors.js';
 
 const SECRET = 's3cr3t-pw';
 
@@ -29,12 +29,24 @@ describe('KurrentDB URI validation', () => {
     [`kurrentdb://admin:${SECRET}@`, /no host/],
     [`kurrentdb://admin:${SECRET}@localhost:abc?tls=false`, /port 'abc'/],
     [`kurrentdb://admin:${SECRET}@localhost:70000`, /port '70000'/],
-    [`kurrentdb://admin:${SECRET}@localhost:2113?tls=yes`, /tls must be 'true' or 'false', got 'yes'/],
-    [`kurrentdb://admin:${SECRET}@localhost?tlsVerifyCert=1`, /tlsVerifyCert must be 'true' or 'false'/],
+    [
+      `kurrentdb://admin:${SECRET}@localhost:2113?tls=yes`,
+      /tls must be 'true' or 'false', got 'yes'/,
+    ],
+    [
+      `kurrentdb://admin:${SECRET}@localhost?tlsVerifyCert=1`,
+      /tlsVerifyCert must be 'true' or 'false'/,
+    ],
     [`kurrentdb://admin:${SECRET}@localhost?tls`, /must be key=value/],
     [`kurrentdb://admin:${SECRET}@localhost?colour=blue`, /unknown query parameter 'colour'/],
-    [`kurrentdb://admin:${SECRET}@localhost?defaultDeadline=soon`, /defaultDeadline must be an integer/],
-    [`kurrentdb://admin:${SECRET}@localhost?defaultDeadline=0`, /defaultDeadline must be a positive/],
+    [
+      `kurrentdb://admin:${SECRET}@localhost?defaultDeadline=soon`,
+      /defaultDeadline must be an integer/,
+    ],
+    [
+      `kurrentdb://admin:${SECRET}@localhost?defaultDeadline=0`,
+      /defaultDeadline must be a positive/,
+    ],
     [`kurrentdb://admin:${SECRET}@localhost/db`, /a path \('\/db'\) is not allowed/],
     [`kurrentdb://admin:${SECRET}@local host`, /invalid host/],
     [`kurrentdb://admin:${SECRET}@localhost?userCertFile=a.pem`, /together/],

@@ -49,7 +49,7 @@ describe('KurrentDBApplicationRecorder topics against the server', () => {
       `${t2}-suffix`, // unanchored end
       `my.app:Trick(${u})`, // '+' as a quantifier
     ];
-    const ids = [randomUUID(), randomUUID(), ...decoys.map(() => randomUUID())];
+    const ids: string[] = [randomUUID(), randomUUID(), ...decoys.map(() => randomUUID())];
     const start = await r.maxNotificationId();
     const topics = [t1, t2, ...decoys];
     for (const [i, id] of ids.entries()) {

@@ -4,7 +4,11 @@ import { checkBatch, decideAppend } from '../../../src/adapters/memory/check-bat
 import { isIntegrityError, isProgrammingError } from '../../../src/core/errors.js';
 import type { StoredEvent } from '../../../src/core/stored-event.js';
 
-const event = (originatorId: string, version: number, eventId = randomUUID()): StoredEvent => ({
+const event = (
+  originatorId: string,
+  version: number,
+  eventId: string = randomUUID(),
+): StoredEvent => ({
   originatorId,
   originatorVersion: version,
   topic: 't',

@@ -19,7 +19,7 @@ import {
   expectedRevisionOf,
   newEventOf,
   streamNameOf,
-} from './request-fields.js';
+} from '../grpc/request-fields.js';
 import {
   type RpcError,
   invalidArgumentError,
@@ -27,8 +27,8 @@ import {
   maxAppendSizeExceededError,
   streamDeletedError,
   unhandledExceptionError,
-} from './rpc-errors.js';
-import type { ServerState } from './server-state.js';
+} from '../grpc/rpc-errors.js';
+import type { ServerState } from '../grpc/server-state.js';
 
 interface PendingAppend {
   stream: string;

@@ -40,6 +40,9 @@ export class EventLog {
   private readonly streams = new Map<string, StreamEntry>();
   private readonly listeners = new Set<CommitListener>();
   private nextPosition = FIRST_RECORD_POSITION;
+  /** Positions of empty writes (records that are not events), ascending. */
+  private readonly emptyWrites: number[] = [];
+  private lastRecordPosition = 0;
   private readonly now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -89,6 +92,7 @@ export class EventLog {
     );
     return {
       position,
+      endPosition: this.nextPosition,
       streamId,
       revision,
       eventId: event.eventId,
@@ -138,12 +142,37 @@ export class EventLog {
   writeEmpty(): number {
     const position = this.nextPosition;
     this.nextPosition += EMPTY_WRITE_RECORD_SIZE;
+    this.emptyWrites.push(position);
+    this.lastRecordPosition = position;
     return position;
+  }
+
+  /**
+   * Position of the last record written, events and empty writes alike (a node's
+   * `LastIndexedPosition`); 0 for an empty log.
+   */
+  get lastIndexedPosition(): number {
+    return this.lastRecordPosition;
+  }
+
+  /** True when a record starts at `position` (or it is the start or the head of the log). */
+  isRecordBoundary(position: number): boolean {
+    if (position === 0 || position === this.nextPosition) return true;
+    if (this.recordAt(position) !== undefined) return true;
+    let low = 0;
+    let high = this.emptyWrites.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.emptyWrites[mid] as number) < position) low = mid + 1;
+      else high = mid;
+    }
+    return this.emptyWrites[low] === position;
   }
 
   private commit(records: LogRecord[]): void {
     for (const record of records) this.all.push(record);
     if (records.length === 0) return;
+    this.lastRecordPosition = (records[records.length - 1] as LogRecord).position;
     for (const listener of this.listeners) listener(records);
   }
 

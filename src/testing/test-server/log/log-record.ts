@@ -29,6 +29,8 @@ export const LINK_EVENT_TYPE = '$>';
 export interface LogRecord {
   /** Log position: both the commit and the prepare position. */
   readonly position: number;
+  /** Position right after this record (its post-position). */
+  readonly endPosition: number;
   readonly streamId: string;
   /** 0-based revision in its stream, or {@link TOMBSTONE_REVISION}. */
   readonly revision: number;
@@ -43,8 +45,10 @@ export interface LogRecord {
   readonly createdMs: number;
   readonly data: Uint8Array;
   readonly customMetadata: Uint8Array;
-  /** Cached protobuf encoding of this record as a `RecordedEvent`. */
+  /** Cached protobuf encoding of this record as a `RecordedEvent` (string id). */
   encoded?: Buffer;
+  /** Cached `ReadResp` carrying this record unresolved, with its own position. */
+  encodedResponse?: Buffer;
 }
 
 /** True for a JSON event (`content-type: application/json`). */

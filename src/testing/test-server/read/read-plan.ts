@@ -13,6 +13,7 @@ import {
   unhandledExceptionError,
 } from '../grpc/rpc-errors.js';
 import { type ReadFilterOptions, type ReadRequest, ReadCases } from '../wire/generated.js';
+import type { UuidFormat } from '../wire/read-responses.js';
 import { InvalidRegexError } from './dotnet-regex.js';
 import { type RecordFilter, filterOf } from './event-filter.js';
 
@@ -21,9 +22,6 @@ export type RevisionStart = 'start' | 'end' | bigint;
 
 /** Where a $all read or subscription starts. */
 export type PositionStart = 'start' | 'end' | { readonly commit: bigint; readonly prepare: bigint };
-
-/** How the server writes event ids back. */
-export type UuidFormat = 'string' | 'structured';
 
 /** A filter on $all with its checkpoint settings. */
 export interface AllFilter {

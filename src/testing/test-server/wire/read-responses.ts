@@ -79,11 +79,11 @@ export function encodeConfirmation(subscriptionId: string): Buffer {
 }
 
 /** `ReadResp{checkpoint{commit, prepare, timestamp}}`. */
-export function encodeCheckpoint(position: number, nowMs: number): Buffer {
+export function encodeCheckpoint(commit: number, prepare: number, nowMs: number): Buffer {
   return new ProtoWriter(48)
     .message(3, (w) => {
-      w.uint(1, position);
-      w.uint(2, position);
+      w.uint(1, commit);
+      w.uint(2, prepare);
       writeTimestamp(w, 3, nowMs);
     })
     .finish();
@@ -110,16 +110,19 @@ export function encodeLastStreamPosition(revision: number): Buffer {
 export type CaughtUpCheckpoint =
   | { readonly kind: 'none' }
   | { readonly kind: 'revision'; readonly revision: number }
-  | { readonly kind: 'position'; readonly position: number };
+  | { readonly kind: 'position'; readonly commit: number; readonly prepare: number };
 
 /** `ReadResp{caught_up{timestamp, stream_revision? | position?}}`. */
 export function encodeCaughtUp(nowMs: number, checkpoint: CaughtUpCheckpoint): Buffer {
   return new ProtoWriter(48)
     .message(8, (w) => {
       writeTimestamp(w, 1, nowMs);
-      if (checkpoint.kind === 'revision') w.int64(2, checkpoint.revision);
+      if (checkpoint.kind === 'revision') {
+        if (Number.isFinite(checkpoint.revision)) w.int64(2, checkpoint.revision);
+        else w.uintBig(2, 9_223_372_036_854_775_807n);
+      }
       if (checkpoint.kind === 'position') {
-        w.message(3, (p) => p.uint(1, checkpoint.position).uint(2, checkpoint.position));
+        w.message(3, (p) => p.uint(1, checkpoint.commit).uint(2, checkpoint.prepare));
       }
     })
     .finish();

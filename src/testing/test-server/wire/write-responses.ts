@@ -76,7 +76,7 @@ export type BatchAppendResult =
 /** `BatchAppendResp{correlation_id, success | error, stream_identifier, expected_stream_position}`. */
 export function encodeBatchAppendResponse(
   correlationId: string,
-  stream: string,
+  stream: string | undefined,
   expected: ExpectedRevision | undefined,
   result: BatchAppendResult,
 ): Buffer {
@@ -98,7 +98,7 @@ export function encodeBatchAppendResponse(
       });
     });
   }
-  writer.message(4, (w) => w.string(3, stream));
+  if (stream !== undefined) writer.message(4, (w) => w.string(3, stream));
   if (expected !== undefined) {
     if (expected.kind === 'exact') writer.uintBig(5, expected.revision);
     else if (expected.kind === 'no_stream') writer.empty(6);

@@ -1,0 +1,225 @@
+/**
+ * `Streams.BatchAppend` (bidi): one long-lived call multiplexed by correlation id, as the
+ * node's `BatchAppendWorker` runs it. Chunks are accumulated per correlation id; the final chunk
+ * triggers the write and exactly one response. Every failure is a `google.rpc.Status` inside the
+ * response (code, message, one `Any` detail), never a call status, except for requests the node
+ * itself cannot handle.
+ *
+ * @module
+ */
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { NewEvent } from '../log/event-log.js';
+import type { BatchAppendRequest } from '../wire/generated.js';
+import {
+  type BatchAppendResult,
+  type StatusDetail,
+  badRequestDetail,
+  emptyDetail,
+  encodeBatchAppendResponse,
+  maximumAppendEventSizeExceededDetail,
+  maximumAppendSizeExceededDetail,
+  streamDeletedDetail,
+  wrongExpectedVersionDetail,
+} from '../wire/write-responses.js';
+import type { ExpectedRevision } from '../write/commit-check.js';
+import { appendToStream } from '../write/stream-writer.js';
+import {
+  MAX_APPEND_EVENT_SIZE,
+  MAX_APPEND_SIZE,
+  MalformedRequestError,
+  eventSizeOnDisk,
+  expectedRevisionOf,
+  newEventOf,
+  streamNameOf,
+  uuidOf,
+} from '../grpc/request-fields.js';
+import { unhandledExceptionError } from '../grpc/rpc-errors.js';
+import type { ServerState } from '../grpc/server-state.js';
+
+/** A node's default `WriteTimeoutMs`: pending (non-final) requests time out after it. */
+const WRITE_TIMEOUT_MS = 2_000;
+
+const CODE_INVALID_ARGUMENT = 3;
+const CODE_DEADLINE_EXCEEDED = 4;
+const CODE_NOT_FOUND = 5;
+const CODE_ALREADY_EXISTS = 6;
+
+interface PendingWrite {
+  readonly stream: string;
+  readonly expected: ExpectedRevision;
+  readonly events: NewEvent[];
+  size: number;
+  readonly timer: NodeJS.Timeout;
+}
+
+type BatchCall = ServerDuplexStream<BatchAppendRequest, Buffer>;
+
+function error(code: number, message: string, detail: StatusDetail): BatchAppendResult {
+  return { kind: 'error', code, message, detail };
+}
+
+function timeoutResult(): BatchAppendResult {
+  return error(CODE_DEADLINE_EXCEEDED, 'Timeout', emptyDetail('event_store.client.Timeout'));
+}
+
+function badRequest(message: string): BatchAppendResult {
+  return error(CODE_INVALID_ARGUMENT, 'BadRequest', badRequestDetail(message));
+}
+
+/** What .NET puts in `RpcException.Message`. */
+function rpcExceptionMessage(statusName: string, detail: string): string {
+  return `Status(StatusCode="${statusName}", Detail="${detail}")`;
+}
+
+/** Milliseconds the client allows, from `deadline` (Duration) or `deadline_21_10_0` (Timestamp). */
+function requestedTimeoutMs(options: NonNullable<ReturnType<BatchAppendRequest['getOptions']>>, nowMs: number): number {
+  const duration = options.getDeadline();
+  if (duration !== undefined) return duration.getSeconds() * 1000 + duration.getNanos() / 1e6;
+  const deadline = options.getDeadline21100();
+  if (deadline === undefined) return Number.POSITIVE_INFINITY;
+  return deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6 - nowMs;
+}
+
+/** Creates the BatchAppend handler. */
+export function batchAppendHandler(state: ServerState) {
+  return (call: BatchCall): void => {
+    const pending = new Map<string, PendingWrite>();
+    let closed = false;
+    const respond = (correlationId: string, stream: string | undefined, result: BatchAppendResult): void => {
+      if (closed) return;
+      call.write(encodeBatchAppendResponse(correlationId, stream, undefined, result));
+    };
+    const shutdown = (): void => {
+      closed = true;
+      for (const write of pending.values()) clearTimeout(write.timer);
+      pending.clear();
+    };
+    call.on('cancelled', shutdown);
+    call.on('error', shutdown);
+    call.on('close', shutdown);
+    call.on('end', () => {
+      if (closed) return;
+      shutdown();
+      call.end();
+    });
+    call.on('data', (request: BatchAppendRequest) => {
+      if (closed) return;
+      const options = request.getOptions();
+      let correlationId = '';
+      try {
+        correlationId = uuidOf(request.getCorrelationId());
+        if (options !== undefined) {
+          const stream = streamNameOf(options.getStreamIdentifier());
+          const timeout = Math.min(requestedTimeoutMs(options, state.now()), WRITE_TIMEOUT_MS);
+          if (!options.hasStreamIdentifier()) {
+            respond(correlationId, undefined, badRequest('Required field StreamIdentifier not set.'));
+            return;
+          }
+          if (!(timeout > 0)) {
+            respond(correlationId, stream, timeoutResult());
+            return;
+          }
+          if (!pending.has(correlationId)) {
+            const expected = expectedRevisionOf({
+              caseNumber: options.getExpectedStreamPositionCase(),
+              revision: options.getStreamPosition(),
+            });
+            if (expected === undefined) {
+              respond(
+                correlationId,
+                stream,
+                badRequest(
+                  rpcExceptionMessage(
+                    'InvalidArgument',
+                    "'None' is not a valid EventStore.Client.Streams.BatchAppendReq+Types+Options+ExpectedStreamPositionOneofCase",
+                  ),
+                ),
+              );
+              return;
+            }
+            const id = correlationId;
+            const timer = setTimeout(() => {
+              const write = pending.get(id);
+              if (write === undefined) return;
+              pending.delete(id);
+              respond(id, write.stream, timeoutResult());
+            }, timeout);
+            timer.unref();
+            pending.set(correlationId, { stream: stream ?? '', expected, events: [], size: 0, timer });
+          }
+        }
+        const write = pending.get(correlationId);
+        if (write === undefined) return;
+        for (const message of request.getProposedMessagesList()) {
+          const event = newEventOf(message);
+          if ('code' in event) {
+            respond(
+              correlationId,
+              streamNameOf(options?.getStreamIdentifier()),
+              badRequest(rpcExceptionMessage('InvalidArgument', event.details)),
+            );
+            return;
+          }
+          const size = eventSizeOnDisk(event);
+          if (size > MAX_APPEND_EVENT_SIZE) {
+            pending.delete(correlationId);
+            clearTimeout(write.timer);
+            respond(
+              correlationId,
+              write.stream,
+              error(
+                CODE_INVALID_ARGUMENT,
+                'MaximumAppendEventSizeExceeded',
+                maximumAppendEventSizeExceededDetail(event.eventId, size, MAX_APPEND_EVENT_SIZE),
+              ),
+            );
+            return;
+          }
+          write.size += size;
+          write.events.push(event);
+        }
+        if (write.size > MAX_APPEND_SIZE) {
+          pending.delete(correlationId);
+          clearTimeout(write.timer);
+          respond(
+            correlationId,
+            write.stream,
+            error(
+              CODE_INVALID_ARGUMENT,
+              'MaximumAppendSizeExceeded',
+              maximumAppendSizeExceededDetail(MAX_APPEND_SIZE),
+            ),
+          );
+        }
+        if (!request.getIsFinal() || !pending.has(correlationId)) return;
+        pending.delete(correlationId);
+        clearTimeout(write.timer);
+        respond(correlationId, write.stream, complete(state, write));
+      } catch (caught) {
+        if (!(caught instanceof MalformedRequestError)) throw caught;
+        if (options === undefined) {
+          closed = true;
+          call.emit('error', unhandledExceptionError());
+          return;
+        }
+        respond(correlationId, streamNameOf(options.getStreamIdentifier()), badRequest(caught.message));
+      }
+    });
+  };
+}
+
+function complete(state: ServerState, write: PendingWrite): BatchAppendResult {
+  const outcome = appendToStream(state.log, write.stream, write.expected, write.events);
+  switch (outcome.kind) {
+    case 'success':
+      return { kind: 'success', currentRevision: outcome.currentRevision, position: outcome.position };
+    case 'wrong_expected_version':
+      return error(
+        CODE_ALREADY_EXISTS,
+        'WrongExpectedVersion',
+        wrongExpectedVersionDetail(outcome.currentRevision, write.expected),
+      );
+    case 'stream_deleted':
+      return error(CODE_NOT_FOUND, 'StreamDeleted', streamDeletedDetail(write.stream));
+  }
+}

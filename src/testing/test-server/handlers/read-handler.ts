@@ -1,0 +1,55 @@
+/**
+ * `Streams.Read` (server streaming): stream and $all reads and subscriptions.
+ *
+ * @module
+ */
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { type BufferCall, ResponseWriter } from '../grpc/response-writer.js';
+import type { ServerState } from '../grpc/server-state.js';
+import { readAll } from '../read/all-read.js';
+import { planRead } from '../read/read-plan.js';
+import { readStream } from '../read/stream-read.js';
+import { AllSubscription } from '../subscribe/all-subscription.js';
+import { StreamSubscription } from '../subscribe/stream-subscription.js';
+import type { ReadRequest } from '../wire/generated.js';
+
+async function writeAll(writer: ResponseWriter, responses: Iterable<Buffer>): Promise<void> {
+  for (const response of responses) {
+    if (writer.closed) return;
+    if (!writer.write(response) && !(await writer.drain())) return;
+  }
+  writer.end();
+}
+
+/** Creates the Read handler. */
+export function readHandler(state: ServerState) {
+  return (call: ServerWritableStream<ReadRequest, Buffer>): void => {
+    const writer = new ResponseWriter(call as BufferCall);
+    const plan = planRead(call.request);
+    if ('code' in plan) {
+      writer.fail(plan);
+      return;
+    }
+    switch (plan.kind) {
+      case 'stream-read':
+      case 'all-read': {
+        const result =
+          plan.kind === 'stream-read'
+            ? readStream(state.log, plan, state.now())
+            : readAll(state.log, plan, state.now());
+        if ('code' in result) {
+          writer.fail(result);
+          return;
+        }
+        void writeAll(writer, result);
+        return;
+      }
+      case 'stream-subscription':
+        new StreamSubscription(state, writer, plan).start();
+        return;
+      case 'all-subscription':
+        new AllSubscription(state, writer, plan).start();
+        return;
+    }
+  };
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  KurrentDBApplicationRecorder,
+  KurrentDBConnection,
+} from '../../../src/adapters/kurrentdb/index.js';
+import { isIntegrityError, isPersistenceError } from '../../../src/core/errors.js';
+import type { Notification, StoredEvent } from '../../../src/core/stored-event.js';
+import {
+  comparables,
+  makeEvent,
+  rejectionOf,
+  strictlyIncreasing,
+  takeOwn,
+} from '../../../src/testing/contract/fixtures.js';
+import { startKurrentDBTestServer } from '../../../src/testing/test-server/start-test-server.js';
+
+type TestServer = Awaited<ReturnType<typeof startKurrentDBTestServer>>;
+
+/** A TCP port nothing listens on (right now). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Inserts, retrying on connection errors: the same event ids make a retry idempotent. */
+async function insertRetrying(recorder: KurrentDBApplicationRecorder, events: StoredEvent[]) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await recorder.insertEvents(events);
+    } catch (error) {
+      if (isIntegrityError(error) || !isPersistenceError(error) || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe('KurrentDB recorder resilience', () => {
+  const servers: TestServer[] = [];
+  const open: KurrentDBApplicationRecorder[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()));
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+  });
+
+  it('fails fast while the server is down, then the same recorder works once it is up', async () => {
+    const port = await freePort();
+    const recorder = new KurrentDBApplicationRecorder(
+      new KurrentDBConnection({ uri: `kurrentdb://admin:changeit@localhost:${port}?tls=false` }),
+    );
+    open.push(recorder);
+    const id = randomUUID();
+    const event = makeEvent(id, 0);
+
+    for (const attempt of [
+      () => recorder.insertEvents([event]),
+      () => recorder.selectEvents(id),
+      () => recorder.maxNotificationId(),
+      () => recorder.selectNotifications({ limit: 1 }),
+    ]) {
+      const started = Date.now();
+      const error = await rejectionOf(attempt());
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(isPersistenceError(error)).toBe(true);
+      expect((error as Error).cause).toBeInstanceOf(Error);
+      expect((error as Error).message).not.toContain('changeit');
+    }
+
+    const server = await startKurrentDBTestServer({ port });
+    servers.push(server);
+    const start = await recorder.maxNotificationId();
+    const [notificationId] = await recorder.insertEvents([event]);
+    expect(comparables(await recorder.selectEvents(id))).toEqual(comparables([event]));
+    expect(await recorder.maxNotificationId()).toBe(notificationId);
+    const selected = await recorder.selectNotifications({
+      start,
+      limit: 10,
+      inclusiveOfStart: false,
+    });
+    expect(selected.map((n) => n.originatorId)).toContain(id);
+  });
+
+  it('keeps a subscription going across dropped connections and aborted subscriptions, with no loss and no duplicates', async () => {
+    const server = await startKurrentDBTestServer();
+    servers.push(server);
+    const recorder = new KurrentDBApplicationRecorder(
+      new KurrentDBConnection({ uri: server.uri }),
+      {
+        initialBackoffMs: 20,
+      },
+    );
+    open.push(recorder);
+    const start = await recorder.maxNotificationId();
+    const ids = Array.from({ length: 40 }, () => randomUUID());
+    const subscription = recorder.subscribe({ gt: start });
+    const iterator = subscription[Symbol.asyncIterator]();
+    const received: Notification[] = [];
+    try {
+      // Faults strike while events are written and while the subscription is catching up.
+      const writer = (async () => {
+        for (const [i, id] of ids.entries()) {
+          await insertRetrying(recorder, [makeEvent(id, 0)]);
+          if (i === 10) server.disconnectClients();
+          if (i === 20) server.abortSubscriptions();
+          if (i === 30) {
+            server.disconnectClients();
+            server.abortSubscriptions();
+          }
+        }
+      })();
+      received.push(...(await takeOwn(iterator, ids, 5, 20_000)));
+      server.disconnectClients();
+      received.push(...(await takeOwn(iterator, ids, 10, 20_000)));
+      server.abortSubscriptions();
+      received.push(...(await takeOwn(iterator, ids, ids.length - 15, 30_000)));
+      await writer;
+    } finally {
+      subscription.stop();
+    }
+    expect(received.map((n) => n.originatorId)).toEqual(ids);
+    expect(strictlyIncreasing(received.map((n) => n.id))).toBe(true);
+  }, 60_000);
+});
