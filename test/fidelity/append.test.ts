@@ -3,7 +3,7 @@
  * BatchAppend requests chunked by `batchAppendSize` (protocol doc §2.1, §3).
  */
 import type { Duplex } from 'node:stream';
-import { jsonEvent, type KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { jsonEvent } from '@kurrent/kurrentdb-client';
 import streamsGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
 import type { BatchAppendReq } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -59,13 +59,17 @@ describe.each(APPEND_PATHS)('append through $name', ({ options }) => {
     });
     const commits = results.map((r) => positionOf(r).commit);
     expect(new Set(commits).size).toBe(commits.length);
-    const counts = await Promise.all(streams.map(async (s) => (await readStreamEvents(client, s)).length));
+    const counts = await Promise.all(
+      streams.map(async (s) => (await readStreamEvents(client, s)).length),
+    );
     expect(counts).toEqual(streams.map((_, i) => (i % 3) + 1));
   });
 
   it('serialises concurrent appends to one stream without losing any', async () => {
     const stream = uniqueStream();
-    const events = Array.from({ length: 25 }, (_, i) => jsonEvent({ type: 'Concurrent', data: { i } }));
+    const events = Array.from({ length: 25 }, (_, i) =>
+      jsonEvent({ type: 'Concurrent', data: { i } }),
+    );
     const results = await Promise.all(events.map((e) => client.appendToStream(stream, e, options)));
     const revisions = results.map((r) => r.nextExpectedRevision).sort((a, b) => (a < b ? -1 : 1));
     expect(revisions).toEqual(Array.from({ length: 25 }, (_, i) => BigInt(i)));

@@ -61,7 +61,9 @@ describe.each(APPEND_PATHS)('empty append through $name', ({ options }) => {
     'to a $state stream with expected $expected: wrong expected version',
     async ({ state, expected, actual }) => {
       const stream = await prepareStream(client, state);
-      const error = await errorOf(client.appendToStream(stream, [], { ...options, streamState: expected }));
+      const error = await errorOf(
+        client.appendToStream(stream, [], { ...options, streamState: expected }),
+      );
       expect(error).toBeInstanceOf(WrongExpectedVersionError);
       const wev = error as WrongExpectedVersionError;
       expect(wev.streamName).toBe(stream);

@@ -71,7 +71,9 @@ describe('filters', () => {
   });
 
   it('stream-name regex is unanchored unless the pattern anchors', async () => {
-    expect(await matched(streamNameFilter({ regex: `${prefix}-c` }))).toEqual([`${streamC}/${other}`]);
+    expect(await matched(streamNameFilter({ regex: `${prefix}-c` }))).toEqual([
+      `${streamC}/${other}`,
+    ]);
     expect(await matched(streamNameFilter({ regex: prefix }))).toEqual([
       `${streamA}/${created}`,
       `${streamA}/${updated}`,
@@ -92,13 +94,21 @@ describe('filters', () => {
       `${streamA}/${updated}`,
       `${streamB}/${created}`,
     ]);
-    expect(await matched(eventTypeFilter({ regex: `^Other${prefix}$` }))).toEqual([`${streamC}/${other}`]);
+    expect(await matched(eventTypeFilter({ regex: `^Other${prefix}$` }))).toEqual([
+      `${streamC}/${other}`,
+    ]);
   });
 
   it('excludeSystemEvents drops $-typed events and keeps user-typed events of $ streams', async () => {
-    const events = await readAllEvents(client, { fromPosition: start, maxCount: 10_000, filter: excludeSystemEvents() });
+    const events = await readAllEvents(client, {
+      fromPosition: start,
+      maxCount: 10_000,
+      filter: excludeSystemEvents(),
+    });
     expect(events.filter((e) => e.type.startsWith('$'))).toEqual([]);
-    const mine = events.filter((e) => e.type.includes(prefix)).map((e) => `${e.streamId}/${e.type}`);
+    const mine = events
+      .filter((e) => e.type.includes(prefix))
+      .map((e) => `${e.streamId}/${e.type}`);
     expect(mine).toEqual([
       `${streamA}/${created}`,
       `${streamA}/${updated}`,
@@ -127,12 +137,18 @@ describe('filters', () => {
       maxCount: 10,
       filter: streamNameFilter({ prefixes: [own] }),
     });
-    expect(events.map((e) => `${e.streamId}/${e.type}`)).toEqual([`${own}/${created}`, `${own}/$streamDeleted`]);
+    expect(events.map((e) => `${e.streamId}/${e.type}`)).toEqual([
+      `${own}/${created}`,
+      `${own}/$streamDeleted`,
+    ]);
   });
 
   it('filters subscriptions, in catch-up and live', async () => {
     const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>().attach(
-      client.subscribeToAll({ fromPosition: start, filter: streamNameFilter({ prefixes: [streamA] }) }),
+      client.subscribeToAll({
+        fromPosition: start,
+        filter: streamNameFilter({ prefixes: [streamA] }),
+      }),
     );
     try {
       await recorder.caughtUp();

@@ -40,7 +40,10 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
         const stream = uniqueStream();
         const batch = events(3);
         const original = await client.appendToStream(stream, batch, options);
-        const retry = await client.appendToStream(stream, batch, { ...options, streamState: expected });
+        const retry = await client.appendToStream(stream, batch, {
+          ...options,
+          streamState: expected,
+        });
         expect(retry.success).toBe(true);
         expect(retry.nextExpectedRevision).toBe(original.nextExpectedRevision);
         expect(retry.position).toEqual(original.position);
@@ -103,8 +106,14 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
     it('no_stream retry of the first write returns the original result', async () => {
       const stream = uniqueStream();
       const batch = events(3);
-      const original = await client.appendToStream(stream, batch, { ...options, streamState: NO_STREAM });
-      const retry = await client.appendToStream(stream, batch, { ...options, streamState: NO_STREAM });
+      const original = await client.appendToStream(stream, batch, {
+        ...options,
+        streamState: NO_STREAM,
+      });
+      const retry = await client.appendToStream(stream, batch, {
+        ...options,
+        streamState: NO_STREAM,
+      });
       expect(retry.nextExpectedRevision).toBe(2n);
       expect(retry.position).toEqual(original.position);
       expect(await readStreamEvents(client, stream)).toHaveLength(3);
@@ -123,7 +132,10 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
       expect(full.nextExpectedRevision).toBe(4n);
       expect(full.position).toEqual(original.position);
 
-      const part = await client.appendToStream(stream, pick(second, 0), { ...options, streamState: 2n });
+      const part = await client.appendToStream(stream, pick(second, 0), {
+        ...options,
+        streamState: 2n,
+      });
       expect(part.nextExpectedRevision).toBe(3n);
       expect(part.position).toEqual(stored[3]?.position);
 
@@ -151,7 +163,9 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
     it('first event differs: wrong expected version', async () => {
       const stream = uniqueStream();
       await client.appendToStream(stream, events(5), options);
-      const error = await errorOf(client.appendToStream(stream, events(1), { ...options, streamState: 2n }));
+      const error = await errorOf(
+        client.appendToStream(stream, events(1), { ...options, streamState: 2n }),
+      );
       expect(error).toBeInstanceOf(WrongExpectedVersionError);
       expect((error as WrongExpectedVersionError).actualState).toBe(4n);
     });
@@ -171,7 +185,10 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
       const stream = uniqueStream();
       const batch = events(3);
       await client.appendToStream(stream, batch, options);
-      const again = await client.appendToStream(stream, pick(batch, 2), { ...options, streamState: 2n });
+      const again = await client.appendToStream(stream, pick(batch, 2), {
+        ...options,
+        streamState: 2n,
+      });
       expect(again.nextExpectedRevision).toBe(3n);
       const ids = idsOf(await readStreamEvents(client, stream));
       expect(ids).toEqual([...idsOf(batch), batch[2]?.id]);

@@ -50,11 +50,15 @@ describe('links', () => {
     expect(resolved?.link).toBeUndefined();
     expect(resolved?.event?.type).toBe('$>');
     expect(resolved?.event?.streamId).toBe(fixture.linkStream);
-    expect(Buffer.from(resolved?.event?.data as Uint8Array).toString('utf8')).toBe(`1@${fixture.target}`);
+    expect(Buffer.from(resolved?.event?.data as Uint8Array).toString('utf8')).toBe(
+      `1@${fixture.target}`,
+    );
   });
 
   it('resolves the target on a stream read', async () => {
-    const [resolved] = await collect(client.readStream(fixture.linkStream, { resolveLinkTos: true }));
+    const [resolved] = await collect(
+      client.readStream(fixture.linkStream, { resolveLinkTos: true }),
+    );
     const [, original] = await readStreamEvents(client, fixture.target);
     expect(resolved?.event).toEqual(original);
     expect(resolved?.event?.data).toEqual({ n: 1 });
@@ -127,7 +131,10 @@ describe('links', () => {
     );
     try {
       await recorder.caughtUp();
-      await client.appendToStream(live, binaryEvent({ type: '$>', data: Buffer.from(`2@${own.target}`) }));
+      await client.appendToStream(
+        live,
+        binaryEvent({ type: '$>', data: Buffer.from(`2@${own.target}`) }),
+      );
       await recorder.received(1);
       expect(recorder.events[0]?.event?.data).toEqual({ n: 2 });
       expect(recorder.events[0]?.link?.streamId).toBe(live);

@@ -53,7 +53,9 @@ describe.each(APPEND_PATHS)('positions through $name', ({ options }) => {
     const fromStream = definedPositions(await readStreamEvents(client, stream));
     const first = fromStream[0];
     if (first === undefined) throw new Error('no events');
-    const fromAll = definedPositions(await readAllEvents(client, { fromPosition: first, maxCount: 3 }));
+    const fromAll = definedPositions(
+      await readAllEvents(client, { fromPosition: first, maxCount: 3 }),
+    );
     expect(fromAll).toEqual(fromStream);
 
     const recorder = new SubscriptionRecorder<{ event?: { position?: Position } }>().attach(

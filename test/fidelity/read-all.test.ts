@@ -14,7 +14,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, uniqueStream } from './support/client.js';
 import { iterationErrorOf } from './support/errors.js';
-import { comparePositions, idsOf, jsonEvents, positionOf, readAllEvents, readStreamEvents } from './support/events.js';
+import {
+  comparePositions,
+  idsOf,
+  jsonEvents,
+  positionOf,
+  readAllEvents,
+  readStreamEvents,
+} from './support/events.js';
 
 /** Appends `count` events in one write (contiguous in `$all`) and returns their positions. */
 async function appendContiguous(client: KurrentDBClient, count: number) {
@@ -45,23 +52,39 @@ describe('readAll', () => {
   });
 
   it('forwards from an event position starts with that event', async () => {
-    const events = await readAllEvents(client, { fromPosition: at(1), direction: FORWARDS, maxCount: 5 });
+    const events = await readAllEvents(client, {
+      fromPosition: at(1),
+      direction: FORWARDS,
+      maxCount: 5,
+    });
     expect(idsOf(events)).toEqual(batch.ids.slice(1));
     expect(events.map((e) => e.position)).toEqual(batch.positions.slice(1));
   });
 
   it('backwards from an event position starts with the event before it', async () => {
-    const events = await readAllEvents(client, { fromPosition: at(4), direction: BACKWARDS, maxCount: 4 });
+    const events = await readAllEvents(client, {
+      fromPosition: at(4),
+      direction: BACKWARDS,
+      maxCount: 4,
+    });
     expect(idsOf(events)).toEqual(batch.ids.slice(0, 4).reverse());
   });
 
   it('honours maxCount', async () => {
-    expect(await readAllEvents(client, { fromPosition: at(0), direction: FORWARDS, maxCount: 2 })).toHaveLength(2);
-    expect(await readAllEvents(client, { fromPosition: at(5), direction: BACKWARDS, maxCount: 3 })).toHaveLength(3);
+    expect(
+      await readAllEvents(client, { fromPosition: at(0), direction: FORWARDS, maxCount: 2 }),
+    ).toHaveLength(2);
+    expect(
+      await readAllEvents(client, { fromPosition: at(5), direction: BACKWARDS, maxCount: 3 }),
+    ).toHaveLength(3);
   });
 
   it('forwards from the start gives ascending positions', async () => {
-    const events = await readAllEvents(client, { fromPosition: START, direction: FORWARDS, maxCount: 50 });
+    const events = await readAllEvents(client, {
+      fromPosition: START,
+      direction: FORWARDS,
+      maxCount: 50,
+    });
     expect(events.length).toBeGreaterThan(0);
     for (let i = 1; i < events.length; i++) {
       const [prev, cur] = [events[i - 1], events[i]];
@@ -72,7 +95,11 @@ describe('readAll', () => {
 
   it('backwards from the end starts at or after the latest append', async () => {
     const latest = await appendContiguous(client, 1);
-    const events = await readAllEvents(client, { fromPosition: END, direction: BACKWARDS, maxCount: 20 });
+    const events = await readAllEvents(client, {
+      fromPosition: END,
+      direction: BACKWARDS,
+      maxCount: 20,
+    });
     expect(events.length).toBeGreaterThan(0);
     expect(events[0]?.position.commit).toBeGreaterThanOrEqual(latest.positions[0]?.commit ?? 0n);
     for (let i = 1; i < events.length; i++) {
@@ -82,12 +109,20 @@ describe('readAll', () => {
   });
 
   it('holds $-typed system events from the start of the log', async () => {
-    const events = await readAllEvents(client, { fromPosition: START, direction: FORWARDS, maxCount: 500 });
+    const events = await readAllEvents(client, {
+      fromPosition: START,
+      direction: FORWARDS,
+      maxCount: 500,
+    });
     expect(events.some((e) => e.type.startsWith('$'))).toBe(true);
   });
 
   it('returns each event with its stream, revision and matching commit/prepare', async () => {
-    const events = await readAllEvents(client, { fromPosition: at(0), direction: FORWARDS, maxCount: 6 });
+    const events = await readAllEvents(client, {
+      fromPosition: at(0),
+      direction: FORWARDS,
+      maxCount: 6,
+    });
     expect(events.map((e) => e.streamId)).toEqual(Array(6).fill(batch.stream));
     expect(events.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
     for (const event of events) expect(event.position.commit).toBe(event.position.prepare);
@@ -103,11 +138,17 @@ describe('readAll', () => {
     const p = pair.positions[0];
     if (p === undefined) throw new Error('no position');
     const bogus = { commit: p.commit + 1n, prepare: p.prepare + 1n };
-    const error = await iterationErrorOf(client.readAll({ fromPosition: bogus, direction: FORWARDS, maxCount: 5 }));
+    const error = await iterationErrorOf(
+      client.readAll({ fromPosition: bogus, direction: FORWARDS, maxCount: 5 }),
+    );
     expect(error).toBeInstanceOf(UnavailableError);
 
     // the server (and this client, after the bridge reconnects) keep working
-    const events = await readAllEvents(client, { fromPosition: p, direction: FORWARDS, maxCount: 2 });
+    const events = await readAllEvents(client, {
+      fromPosition: p,
+      direction: FORWARDS,
+      maxCount: 2,
+    });
     expect(idsOf(events)).toEqual(pair.ids);
   });
 });

@@ -30,7 +30,10 @@ describe('readStream', () => {
     (await readStreamEvents(client, stream, options)).map((e) => e.revision);
 
   it('reads forwards from the start', async () => {
-    const events = await readStreamEvents(client, stream, { fromRevision: START, direction: FORWARDS });
+    const events = await readStreamEvents(client, stream, {
+      fromRevision: START,
+      direction: FORWARDS,
+    });
     expect(events.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n, 5n]);
     expect(idsOf(events)).toEqual(idsOf(written));
   });
@@ -40,7 +43,14 @@ describe('readStream', () => {
   });
 
   it('reads backwards from the end', async () => {
-    expect(await revisions({ fromRevision: END, direction: BACKWARDS })).toEqual([5n, 4n, 3n, 2n, 1n, 0n]);
+    expect(await revisions({ fromRevision: END, direction: BACKWARDS })).toEqual([
+      5n,
+      4n,
+      3n,
+      2n,
+      1n,
+      0n,
+    ]);
   });
 
   it('reads backwards from a revision, inclusive', async () => {
@@ -48,9 +58,18 @@ describe('readStream', () => {
   });
 
   it('honours maxCount in both directions', async () => {
-    expect(await revisions({ fromRevision: START, direction: FORWARDS, maxCount: 2 })).toEqual([0n, 1n]);
-    expect(await revisions({ fromRevision: 3n, direction: FORWARDS, maxCount: 2 })).toEqual([3n, 4n]);
-    expect(await revisions({ fromRevision: END, direction: BACKWARDS, maxCount: 2 })).toEqual([5n, 4n]);
+    expect(await revisions({ fromRevision: START, direction: FORWARDS, maxCount: 2 })).toEqual([
+      0n,
+      1n,
+    ]);
+    expect(await revisions({ fromRevision: 3n, direction: FORWARDS, maxCount: 2 })).toEqual([
+      3n,
+      4n,
+    ]);
+    expect(await revisions({ fromRevision: END, direction: BACKWARDS, maxCount: 2 })).toEqual([
+      5n,
+      4n,
+    ]);
     expect(await revisions({ fromRevision: 3n, direction: BACKWARDS, maxCount: 10 })).toEqual([
       3n,
       2n,
@@ -64,7 +83,10 @@ describe('readStream', () => {
   });
 
   it('starts at the last event backwards from beyond the end', async () => {
-    expect(await revisions({ fromRevision: 100n, direction: BACKWARDS, maxCount: 2 })).toEqual([5n, 4n]);
+    expect(await revisions({ fromRevision: 100n, direction: BACKWARDS, maxCount: 2 })).toEqual([
+      5n,
+      4n,
+    ]);
   });
 
   it('fails with StreamNotFoundError for a missing stream', async () => {
@@ -94,11 +116,19 @@ describe('readStream', () => {
     const binaryData = Uint8Array.from([0, 1, 2, 254, 255]);
     const binaryMetadata = Uint8Array.from([0xff, 0x00, 0x10]);
     const events = [
-      jsonEvent({ type: 'JsonObject', data: { a: 1, nested: { b: [1, 'two'] } }, metadata: { trace: 'x1' } }),
+      jsonEvent({
+        type: 'JsonObject',
+        data: { a: 1, nested: { b: [1, 'two'] } },
+        metadata: { trace: 'x1' },
+      }),
       jsonEvent({ type: 'JsonArray', data: [1, 2, 3] }),
       jsonEvent({ type: 'JsonString', data: 'just text' }),
       binaryEvent({ type: 'Binary', data: binaryData, metadata: binaryMetadata }),
-      binaryEvent({ type: 'BinaryJsonMeta', data: Uint8Array.from([7]), metadata: { kind: 'meta' } }),
+      binaryEvent({
+        type: 'BinaryJsonMeta',
+        data: Uint8Array.from([7]),
+        metadata: { kind: 'meta' },
+      }),
     ];
     await client.appendToStream(own, events);
     const read = await readStreamEvents(client, own);
@@ -130,7 +160,9 @@ describe('readStream', () => {
       await client.appendToStream(own, jsonEvents(3));
       await client.setStreamMetadata(own, { truncateBefore: 10 });
       expect(await readStreamEvents(client, own)).toEqual([]);
-      expect(await readStreamEvents(client, own, { fromRevision: END, direction: BACKWARDS })).toEqual([]);
+      expect(
+        await readStreamEvents(client, own, { fromRevision: END, direction: BACKWARDS }),
+      ).toEqual([]);
     });
 
     it('$tb hides the events before it', async () => {
@@ -161,7 +193,10 @@ describe('readStream', () => {
       if (firstPosition === undefined) throw new Error('no position');
       await client.setStreamMetadata(own, { maxAge: 1 });
       await expect
-        .poll(async () => (await readStreamEvents(client, own)).length, { timeout: 8_000, interval: 250 })
+        .poll(async () => (await readStreamEvents(client, own)).length, {
+          timeout: 8_000,
+          interval: 250,
+        })
         .toBe(0);
       const inAll = await readAllEvents(client, { fromPosition: firstPosition, maxCount: 2 });
       expect(idsOf(inAll)).toEqual(idsOf(written));

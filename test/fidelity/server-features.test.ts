@@ -19,7 +19,10 @@ interface AdvertisedMethod {
 }
 
 async function advertised(): Promise<{ version: string; methods: AdvertisedMethod[] }> {
-  const client = new featuresGrpc.ServerFeaturesClient(grpcAddress(), grpc.credentials.createInsecure());
+  const client = new featuresGrpc.ServerFeaturesClient(
+    grpcAddress(),
+    grpc.credentials.createInsecure(),
+  );
   try {
     const reply = await within(
       5_000,
@@ -75,12 +78,16 @@ describe('server features', () => {
     const { methods } = await advertised();
     const streams = methods.filter((m) => m.service === 'event_store.client.streams.streams');
     const names = streams.map((m) => m.method);
-    expect(names).toEqual(expect.arrayContaining(['read', 'append', 'delete', 'tombstone', 'batchappend']));
+    expect(names).toEqual(
+      expect.arrayContaining(['read', 'append', 'delete', 'tombstone', 'batchappend']),
+    );
     for (const m of methods) {
       expect(m.service).toBe(m.service.toLowerCase());
       expect(m.method).toBe(m.method.toLowerCase());
     }
-    expect(streams.find((m) => m.method === 'batchappend')?.features).toContain('deadline_duration');
+    expect(streams.find((m) => m.method === 'batchappend')?.features).toContain(
+      'deadline_duration',
+    );
     expect(streams.find((m) => m.method === 'read')?.features).toEqual(
       expect.arrayContaining(['position', 'events']),
     );

@@ -6,7 +6,12 @@
  * `maximum-append-event-size-exceeded`; the client maps both to `UnknownError`, so that is what
  * is asserted, plus "nothing was written" and "the client still works".
  */
-import { binaryEvent, type KurrentDBClient, StreamNotFoundError, UnknownError } from '@kurrent/kurrentdb-client';
+import {
+  binaryEvent,
+  type KurrentDBClient,
+  StreamNotFoundError,
+  UnknownError,
+} from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPEND_PATHS } from './support/append-paths.js';
 import { createClient, uniqueStream } from './support/client.js';
@@ -31,7 +36,11 @@ describe.each(APPEND_PATHS)('size limits through $name', ({ options }) => {
   it('rejects a 17 MiB event, writes nothing, and the client keeps working', async () => {
     const stream = uniqueStream();
     const error = await errorOf(
-      client.appendToStream(stream, binaryEvent({ type: 'Huge', data: bytes(17 * MiB, 1) }), options),
+      client.appendToStream(
+        stream,
+        binaryEvent({ type: 'Huge', data: bytes(17 * MiB, 1) }),
+        options,
+      ),
     );
     expect(error).toBeInstanceOf(UnknownError);
     expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
@@ -42,7 +51,11 @@ describe.each(APPEND_PATHS)('size limits through $name', ({ options }) => {
 
   it('accepts a 1.5 MiB event (above the 1 MiB MaxAppendSize of servers before 25.1)', async () => {
     const stream = uniqueStream();
-    await client.appendToStream(stream, binaryEvent({ type: 'Big', data: bytes(1.5 * MiB, 2) }), options);
+    await client.appendToStream(
+      stream,
+      binaryEvent({ type: 'Big', data: bytes(1.5 * MiB, 2) }),
+      options,
+    );
     expect(await readSizes(client, stream)).toEqual([1.5 * MiB]);
   });
 
@@ -61,13 +74,19 @@ describe.each(APPEND_PATHS)('size limits through $name', ({ options }) => {
 
   it('accepts a 15 MiB event (just under the 16 MiB event limit)', async () => {
     const stream = uniqueStream();
-    await client.appendToStream(stream, binaryEvent({ type: 'Big', data: bytes(15 * MiB, 4) }), options);
+    await client.appendToStream(
+      stream,
+      binaryEvent({ type: 'Big', data: bytes(15 * MiB, 4) }),
+      options,
+    );
     expect(await readSizes(client, stream)).toEqual([15 * MiB]);
   });
 
   it('accepts one append of 12 events of 1 MiB', async () => {
     const stream = uniqueStream();
-    const events = Array.from({ length: 12 }, (_, i) => binaryEvent({ type: 'Chunk', data: bytes(MiB, i) }));
+    const events = Array.from({ length: 12 }, (_, i) =>
+      binaryEvent({ type: 'Chunk', data: bytes(MiB, i) }),
+    );
     const result = await client.appendToStream(stream, events, options);
     expect(result.nextExpectedRevision).toBe(11n);
     expect(await readSizes(client, stream)).toEqual(Array.from({ length: 12 }, () => MiB));

@@ -14,8 +14,22 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, uniqueStream } from './support/client.js';
-import { appendMarker, idsOf, jsonEvents, positionOf, readAllBetween, readStreamEvents } from './support/events.js';
-import { grpc, rawRead, rawStreamsClient, readOptions, type ReadResp, streamsPb } from './support/raw-grpc.js';
+import {
+  appendMarker,
+  idsOf,
+  jsonEvents,
+  positionOf,
+  readAllBetween,
+  readStreamEvents,
+} from './support/events.js';
+import {
+  grpc,
+  type ReadResp,
+  rawRead,
+  rawStreamsClient,
+  readOptions,
+  streamsPb,
+} from './support/raw-grpc.js';
 import { SubscriptionRecorder } from './support/subscription-recorder.js';
 
 function positionsOf(events: readonly AllStreamResolvedEvent[]): Position[] {
@@ -36,7 +50,9 @@ describe('subscribeToAll', () => {
   const client = createClient();
   const recorders: SubscriptionRecorder<AllStreamResolvedEvent>[] = [];
   const subscribe = (options?: Parameters<typeof client.subscribeToAll>[0]) => {
-    const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>().attach(client.subscribeToAll(options));
+    const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>().attach(
+      client.subscribeToAll(options),
+    );
     recorders.push(recorder);
     return recorder;
   };
@@ -103,7 +119,9 @@ describe('subscribeToAll', () => {
     const marker = await appendMarker(client);
     await client.appendToStream(stream, jsonEvents(100));
     const recorder = subscribe({ fromPosition: marker });
-    await Promise.all(Array.from({ length: 10 }, () => client.appendToStream(stream, jsonEvents(20))));
+    await Promise.all(
+      Array.from({ length: 10 }, () => client.appendToStream(stream, jsonEvents(20))),
+    );
     const mine = (e: AllStreamResolvedEvent) => e.event?.streamId === stream;
     await recorder.received(300, mine, 20_000);
     const received = positionsOf(recorder.events);
@@ -130,8 +148,9 @@ describe('subscribeToAll', () => {
     const request = new streamsPb.ReadReq().setOptions(options);
     const Case = streamsPb.ReadResp.ContentCase;
     const isMine = (m: ReadResp) =>
-      Buffer.from(m.getEvent()?.getEvent()?.getStreamIdentifier()?.getStreamName_asU8() ?? []).toString() ===
-      stream;
+      Buffer.from(
+        m.getEvent()?.getEvent()?.getStreamIdentifier()?.getStreamName_asU8() ?? [],
+      ).toString() === stream;
 
     const raw = rawStreamsClient();
     let appended = false;
@@ -172,8 +191,12 @@ describe('subscribeToAll', () => {
     const stream = uniqueStream();
     const pair = await appendContiguous(client, stream, 2);
     const p = pair.positions[0] as Position;
-    const recorder = subscribe({ fromPosition: { commit: p.commit + 1n, prepare: p.prepare + 1n } });
-    await recorder.waitFor('an error', () => recorder.errors.length > 0, undefined, { allowErrors: true });
+    const recorder = subscribe({
+      fromPosition: { commit: p.commit + 1n, prepare: p.prepare + 1n },
+    });
+    await recorder.waitFor('an error', () => recorder.errors.length > 0, undefined, {
+      allowErrors: true,
+    });
     const [error] = recorder.errors;
     expect(error).toBeInstanceOf(UnknownError);
     expect((error as UnknownError).code).toBe(grpc.status.INVALID_ARGUMENT);

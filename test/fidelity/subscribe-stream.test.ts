@@ -14,7 +14,15 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, uniqueStream } from './support/client.js';
 import { jsonEvents } from './support/events.js';
-import { rawRead, rawStreamsClient, readOptions, type ReadResp, sharedPb, streamIdentifier, streamsPb } from './support/raw-grpc.js';
+import {
+  type ReadResp,
+  rawRead,
+  rawStreamsClient,
+  readOptions,
+  sharedPb,
+  streamIdentifier,
+  streamsPb,
+} from './support/raw-grpc.js';
 import { prepareStream } from './support/stream-states.js';
 import { SubscriptionRecorder } from './support/subscription-recorder.js';
 
@@ -28,7 +36,9 @@ describe('subscribeToStream', () => {
   const client = createClient();
   const recorders: SubscriptionRecorder<ResolvedEvent>[] = [];
   const subscribe = (stream: string, options?: Parameters<typeof client.subscribeToStream>[1]) => {
-    const recorder = new SubscriptionRecorder<ResolvedEvent>().attach(client.subscribeToStream(stream, options));
+    const recorder = new SubscriptionRecorder<ResolvedEvent>().attach(
+      client.subscribeToStream(stream, options),
+    );
     recorders.push(recorder);
     return recorder;
   };
@@ -138,7 +148,9 @@ describe('subscribeToStream', () => {
   it('on a tombstoned stream: ends with StreamDeletedError naming the stream', async () => {
     const stream = await prepareStream(client, 'tombstoned');
     const recorder = subscribe(stream);
-    await recorder.waitFor('an error', () => recorder.errors.length > 0, undefined, { allowErrors: true });
+    await recorder.waitFor('an error', () => recorder.errors.length > 0, undefined, {
+      allowErrors: true,
+    });
     const [error] = recorder.errors;
     expect(error).toBeInstanceOf(StreamDeletedError);
     expect((error as StreamDeletedError).streamName).toBe(stream);
@@ -185,13 +197,23 @@ describe('subscribeToStream', () => {
         until: (messages: readonly ReadResp[]) => {
           if (!appended && messages.some((m) => m.getContentCase() === Case.CAUGHT_UP)) {
             appended = true;
-            void client.appendToStream(stream, jsonEvent({ type: 'Live', data: { id: randomUUID() } }));
+            void client.appendToStream(
+              stream,
+              jsonEvent({ type: 'Live', data: { id: randomUUID() } }),
+            );
           }
           return messages.filter((m) => m.getContentCase() === Case.EVENT).length >= 4;
         },
       });
       const kinds = outcome.messages.map((m) => m.getContentCase());
-      expect(kinds).toEqual([Case.CONFIRMATION, Case.EVENT, Case.EVENT, Case.EVENT, Case.CAUGHT_UP, Case.EVENT]);
+      expect(kinds).toEqual([
+        Case.CONFIRMATION,
+        Case.EVENT,
+        Case.EVENT,
+        Case.EVENT,
+        Case.CAUGHT_UP,
+        Case.EVENT,
+      ]);
       expect(outcome.messages[0]?.getConfirmation()?.getSubscriptionId()).not.toBe('');
       const caughtUp = outcome.messages[4]?.getCaughtUp();
       expect(caughtUp?.hasTimestamp()).toBe(true);

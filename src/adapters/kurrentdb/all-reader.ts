@@ -66,8 +66,12 @@ export async function* readNotifications(
       }
     } catch (error) {
       connection.reportFailure(lease, error);
+      const hint =
+        position !== undefined && !read.backwards
+          ? ` (reading forwards, ${position} must be the position of an event in $all, or 0)`
+          : '';
       throw new PersistenceError(
-        `Failed to read notifications from ${describePosition(position, read.backwards)} of $all: ${describeError(error)}`,
+        `Failed to read notifications from ${describePosition(position, read.backwards)} of $all${hint}: ${describeError(error)}`,
         { cause: error },
       );
     }

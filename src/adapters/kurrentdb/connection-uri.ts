@@ -22,6 +22,10 @@ export interface KurrentDBUri {
   readonly tlsCaFile: string | undefined;
   /** The client's `defaultDeadline` in milliseconds (10 000 unless set). */
   readonly deadlineMs: number;
+  /** One host and no `+discover`: the client connects to it directly, without gossip. */
+  readonly singleNode: boolean;
+  /** The lower-cased names of the query parameters given. */
+  readonly parameters: ReadonlySet<string>;
 }
 
 const SCHEMES = new Set(['esdb', 'kurrentdb', 'kdb', 'kurrent']);
@@ -121,7 +125,8 @@ export function parseKurrentDBUri(uri: string): KurrentDBUri {
     authority = authority.slice(0, slash);
   }
   if (authority === '') return fail('no host given');
-  for (const hostPort of authority.split(',')) checkHost(hostPort, fail);
+  const hosts = authority.split(',');
+  for (const hostPort of hosts) checkHost(hostPort, fail);
 
   const settings = parseQuery(query, fail);
   const deadline = settings.get('defaultdeadline');
@@ -137,6 +142,8 @@ export function parseKurrentDBUri(uri: string): KurrentDBUri {
     tls: settings.get('tls') !== 'false',
     tlsCaFile: settings.get('tlscafile'),
     deadlineMs: deadline === undefined ? 10_000 : Number(deadline),
+    singleNode: hosts.length === 1 && !scheme.endsWith('+discover'),
+    parameters: new Set(settings.keys()),
   };
 }
 
@@ -181,4 +188,12 @@ function parseQuery(query: string, fail: (problem: string) => never): Map<string
     settings.set(name, value);
   }
   return settings;
+}
+
+/** Adds `key=value` (value percent-encoded where needed) to a connection string's query. */
+export function withQueryParameter(uri: string, key: string, value: string): string {
+  const encoded = /^[A-Za-z0-9._/-]+$/.test(value) ? value : encodeURIComponent(value);
+  const base = uri.trim().replace(/\/+$/, '');
+  const separator = base.includes('?') ? '&' : '?';
+  return `${base}${separator}${key}=${encoded}`;
 }

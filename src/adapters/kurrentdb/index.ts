@@ -33,4 +33,4 @@ export {
   snapshotStreamName,
   topicsRegex,
 } from './notification-filter.js';
-export type { ResubscribeOptions } from './notification-subscription.js';
+export type { ResubscribeInfo, ResubscribeOptions } from './notification-subscription.js';

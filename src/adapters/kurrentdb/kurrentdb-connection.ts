@@ -7,12 +7,20 @@ import type { Channel } from '@grpc/grpc-js';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { ConfigurationError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import { isConnectionFailure } from './client-errors.js';
-import { type KurrentDBUri, parseKurrentDBUri, redactCredentials } from './connection-uri.js';
+import {
+  type KurrentDBUri,
+  parseKurrentDBUri,
+  redactCredentials,
+  withQueryParameter,
+} from './connection-uri.js';
 import {
   type RootCertificatesFile,
   withTlsCaFile,
   writeRootCertificates,
 } from './root-certificates.js';
+
+/** The `discoveryInterval` given to the client for a single node (see `clientUri`). */
+const SINGLE_NODE_DISCOVERY_INTERVAL_MS = 10;
 
 /** How to reach a KurrentDB. */
 export interface KurrentDBConnectionOptions {
@@ -51,7 +59,7 @@ export class KurrentDBConnection {
   #lease: ClientLease | undefined;
   #generation = 0;
   #references = 0;
-  #closed = false;
+  readonly #closing = new AbortController();
 
   constructor(options: KurrentDBConnectionOptions) {
     this.#settings = parseKurrentDBUri(options.uri);
@@ -64,7 +72,7 @@ export class KurrentDBConnection {
     // Plaintext connections ignore root certificates (as both halves of the client do).
     const usePem = pem !== undefined && pem.trim() !== '' && this.#settings.tls;
     this.#caFile = usePem ? writeRootCertificates(pem) : undefined;
-    this.#clientUri = this.#caFile ? withTlsCaFile(options.uri, this.#caFile.path) : options.uri;
+    this.#clientUri = clientUri(this.#settings, this.#caFile);
     try {
       this.#lease = { client: this.#createClient(), generation: 0 };
     } catch (error) {
@@ -89,7 +97,12 @@ export class KurrentDBConnection {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#closing.signal.aborted;
+  }
+
+  /** Aborts when the connection is closed: long-running operations (subscriptions) end then. */
+  get closedSignal(): AbortSignal {
+    return this.#closing.signal;
   }
 
   /**
@@ -98,8 +111,7 @@ export class KurrentDBConnection {
    * @throws ProgrammingError after `close()`; PersistenceError if a new client can't be built.
    */
   lease(): ClientLease {
-    if (this.#closed)
-      throw new ProgrammingError(`KurrentDB connection to '${this.maskedUri}' is closed`);
+    this.#assertOpen();
     if (this.#lease === undefined) {
       try {
         this.#lease = { client: this.#createClient(), generation: this.#generation };
@@ -129,8 +141,7 @@ export class KurrentDBConnection {
 
   /** Registers a user (a recorder) of this connection. */
   acquire(): void {
-    if (this.#closed)
-      throw new ProgrammingError(`KurrentDB connection to '${this.maskedUri}' is closed`);
+    this.#assertOpen();
     this.#references += 1;
   }
 
@@ -141,14 +152,23 @@ export class KurrentDBConnection {
     if (this.#references === 0) await this.close();
   }
 
-  /** Cancels open calls, closes the channel and deletes the root-certificates file. */
+  /**
+   * Ends open subscriptions, cancels open calls, closes the channel and deletes the
+   * root-certificates file.
+   */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.#closing.abort();
     const lease = this.#lease;
     this.#lease = undefined;
     if (lease) await disposeClient(lease.client);
     this.#caFile?.remove();
+  }
+
+  #assertOpen(): void {
+    if (this.closed) {
+      throw new ProgrammingError(`KurrentDB connection to '${this.maskedUri}' is closed`);
+    }
   }
 
   #createClient(): KurrentDBClient {
@@ -162,6 +182,21 @@ export class KurrentDBConnection {
       throw new ConfigurationError(`Invalid KurrentDB URI '${this.maskedUri}': ${safe}`, { cause });
     }
   }
+}
+
+/**
+ * The connection string handed to the client: the given one, plus the root-certificates file, and
+ * for a single node a short `discoveryInterval` unless one is set. (The Rust bridge sleeps for
+ * `discoveryInterval`, 500 ms by default, before it first connects to a single node; the setting
+ * has no other use there, and grpc-js only uses it for cluster discovery.)
+ */
+function clientUri(settings: KurrentDBUri, caFile: RootCertificatesFile | undefined): string {
+  let uri = settings.uri;
+  if (caFile) uri = withTlsCaFile(uri, caFile.path);
+  if (settings.singleNode && !settings.parameters.has('discoveryinterval')) {
+    uri = withQueryParameter(uri, 'discoveryInterval', String(SINGLE_NODE_DISCOVERY_INTERVAL_MS));
+  }
+  return uri;
 }
 
 /** Cancels the client's streams and closes its gRPC channel; never throws. */

@@ -22,6 +22,20 @@ export interface ResubscribeOptions {
    * the subscription fails with `PersistenceError`. @defaultValue 20 (about a minute)
    */
   readonly maxAttempts?: number;
+  /** Called before each wait to resubscribe: for logging and metrics. */
+  readonly onResubscribe?: (info: ResubscribeInfo) => void;
+}
+
+/** Why and when a subscription resubscribes. */
+export interface ResubscribeInfo {
+  /** 1 for the first attempt after a success, then 2, 3, ... */
+  readonly attempt: number;
+  /** The client's error; `undefined` when the server ended the subscription without one. */
+  readonly error: unknown;
+  /** The wait before resubscribing, in milliseconds. */
+  readonly delayMs: number;
+  /** The subscription resumes after this position (`undefined`: from the start). */
+  readonly after: bigint | undefined;
 }
 
 /** What to subscribe to. */
@@ -29,7 +43,7 @@ export interface NotificationSubscriptionOptions extends ResubscribeOptions {
   /** Only notifications with ids greater than this; from the start of `$all` when omitted. */
   readonly gt?: bigint | undefined;
   readonly topics?: readonly string[] | undefined;
-  /** Aborting ends the subscription (the generator returns). */
+  /** Aborting ends the subscription (the generator returns); so does closing the connection. */
   readonly signal: AbortSignal;
 }
 
@@ -47,6 +61,8 @@ export async function* subscribeToNotifications(
   options: NotificationSubscriptionOptions,
 ): AsyncGenerator<Notification, void, undefined> {
   const { signal } = options;
+  const closed = connection.closedSignal;
+  const ended = () => signal.aborted || closed.aborted;
   const initialBackoff = options.initialBackoffMs ?? 100;
   const maxBackoff = options.maxBackoffMs ?? 5_000;
   const maxAttempts = options.maxAttempts ?? 20;
@@ -55,7 +71,7 @@ export async function* subscribeToNotifications(
   let last = options.gt;
   let failures = 0;
 
-  while (!signal.aborted) {
+  while (!ended()) {
     const lease = connection.lease();
     const subscription = lease.client.subscribeToAll({
       fromPosition: last === undefined ? START : { commit: last, prepare: last },
@@ -71,6 +87,7 @@ export async function* subscribeToNotifications(
       subscription.destroy();
     };
     signal.addEventListener('abort', cancel, { once: true });
+    closed.addEventListener('abort', cancel, { once: true });
     let failure: unknown;
     try {
       for await (const resolved of subscription) {
@@ -85,9 +102,10 @@ export async function* subscribeToNotifications(
       failure = error;
     } finally {
       signal.removeEventListener('abort', cancel);
+      closed.removeEventListener('abort', cancel);
       cancel();
     }
-    if (signal.aborted) return;
+    if (ended()) return;
     if (failure !== undefined && !isResumable(failure)) {
       throw new PersistenceError(`Subscription to $all failed: ${describeError(failure)}`, {
         cause: failure,
@@ -101,7 +119,10 @@ export async function* subscribeToNotifications(
         { cause: failure },
       );
     }
-    await sleep(Math.min(initialBackoff * 2 ** (failures - 1), maxBackoff), signal);
+    const delayMs = Math.min(initialBackoff * 2 ** (failures - 1), maxBackoff);
+    options.onResubscribe?.({ attempt: failures, error: failure, delayMs, after: last });
+    await sleep(delayMs, signal);
+    if (closed.aborted) return;
   }
 }
 

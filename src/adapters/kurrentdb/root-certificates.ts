@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
+import { withQueryParameter } from './connection-uri.js';
 
 /** A PEM file on disk that lives as long as the connection using it. */
 export interface RootCertificatesFile {
@@ -49,8 +50,5 @@ export function writeRootCertificates(pem: string): RootCertificatesFile {
 
 /** Adds `tlsCAFile=<path>` to a connection string (which must not have one already). */
 export function withTlsCaFile(uri: string, path: string): string {
-  const value = /^[A-Za-z0-9._/-]+$/.test(path) ? path : encodeURIComponent(path);
-  const base = uri.trim().replace(/\/+$/, '');
-  const separator = base.includes('?') ? '&' : '?';
-  return `${base}${separator}tlsCAFile=${value}`;
+  return withQueryParameter(uri, 'tlsCAFile', path);
 }

@@ -100,7 +100,8 @@ export async function startKurrentDBTestServer(
   const port = await listen(netServer, options.port ?? 0, host);
   writeBootstrapEvents(log, `${host}:${port}`);
 
-  const uriHost = options.tls === undefined ? (host.includes(':') ? `[${host}]` : host) : 'localhost';
+  const uriHost =
+    options.tls === undefined ? (host.includes(':') ? `[${host}]` : host) : 'localhost';
   const uri = `kurrentdb://admin:changeit@${uriHost}:${port}?tls=${options.tls === undefined ? 'false' : 'true'}`;
 
   const disconnectClients = (): void => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import {
   KurrentDBApplicationRecorder,
   KurrentDBConnection,
+  type ResubscribeInfo,
 } from '../../../src/adapters/kurrentdb/index.js';
 import { isIntegrityError, isPersistenceError } from '../../../src/core/errors.js';
 import type { Notification, StoredEvent } from '../../../src/core/stored-event.js';
@@ -13,6 +14,7 @@ import {
   rejectionOf,
   strictlyIncreasing,
   takeOwn,
+  within,
 } from '../../../src/testing/contract/fixtures.js';
 import { startKurrentDBTestServer } from '../../../src/testing/test-server/start-test-server.js';
 
@@ -26,6 +28,13 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/** The message of an error and of its causes. */
+function messages(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error; e = e.cause) parts.push(e.message);
+  return parts.join(' <- ');
 }
 
 /** Inserts, retrying on connection errors: the same event ids make a retry idempotent. */
@@ -51,7 +60,7 @@ describe('KurrentDB recorder resilience', () => {
   it('fails fast while the server is down, then the same recorder works once it is up', async () => {
     const port = await freePort();
     const recorder = new KurrentDBApplicationRecorder(
-      new KurrentDBConnection({ uri: `kurrentdb://admin:changeit@localhost:${port}?tls=false` }),
+      new KurrentDBConnection({ uri: `kurrentdb://admin:changeit@127.0.0.1:${port}?tls=false` }),
     );
     open.push(recorder);
     const id = randomUUID();
@@ -85,13 +94,46 @@ describe('KurrentDB recorder resilience', () => {
     expect(selected.map((n) => n.originatorId)).toContain(id);
   });
 
+  it('gives up within the deadline on a server that accepts connections but never answers', async () => {
+    const sockets = new Set<Socket>();
+    const blackHole = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackHole.address() as AddressInfo;
+    try {
+      const recorder = new KurrentDBApplicationRecorder(
+        new KurrentDBConnection({
+          uri: `kurrentdb://127.0.0.1:${port}?tls=false&defaultDeadline=1000`,
+        }),
+      );
+      open.push(recorder);
+      for (const attempt of [
+        () => recorder.insertEvents([makeEvent(randomUUID(), 0)]),
+        () => recorder.selectEvents(randomUUID()),
+      ]) {
+        const started = Date.now();
+        const error = await rejectionOf(attempt());
+        expect(Date.now() - started).toBeLessThan(4_000);
+        expect(isPersistenceError(error)).toBe(true);
+        expect(messages(error)).toMatch(/made no progress within|deadline/i);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blackHole.close(resolve));
+    }
+  });
+
   it('keeps a subscription going across dropped connections and aborted subscriptions, with no loss and no duplicates', async () => {
     const server = await startKurrentDBTestServer();
     servers.push(server);
+    const resubscribed: ResubscribeInfo[] = [];
     const recorder = new KurrentDBApplicationRecorder(
       new KurrentDBConnection({ uri: server.uri }),
       {
         initialBackoffMs: 20,
+        onResubscribe: (info) => resubscribed.push(info),
       },
     );
     open.push(recorder);
@@ -124,5 +166,61 @@ describe('KurrentDB recorder resilience', () => {
     }
     expect(received.map((n) => n.originatorId)).toEqual(ids);
     expect(strictlyIncreasing(received.map((n) => n.id))).toBe(true);
+    // Both kinds of fault really broke the subscription, and it resumed after each.
+    const causes = resubscribed.map((info) => messages(info.error));
+    expect(causes.some((m) => /consumer too slow/i.test(m))).toBe(true);
+    expect(causes.some((m) => !/consumer too slow/i.test(m))).toBe(true);
   }, 60_000);
+
+  it('resumes a subscription made while the server is down once it is up', async () => {
+    const port = await freePort();
+    const recorder = new KurrentDBApplicationRecorder(
+      new KurrentDBConnection({ uri: `kurrentdb://127.0.0.1:${port}?tls=false` }),
+      { initialBackoffMs: 50, maxBackoffMs: 200 },
+    );
+    open.push(recorder);
+    const subscription = recorder.subscribe();
+    const iterator = subscription[Symbol.asyncIterator]();
+    try {
+      const first = iterator.next(); // subscribes, fails (nothing listens), retries
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const server = await startKurrentDBTestServer({ port });
+      servers.push(server);
+      const id = randomUUID();
+      await recorder.insertEvents([makeEvent(id, 0)]);
+      const next = await within(10_000, 'the first notification', first);
+      expect(next.done).toBe(false);
+      expect((next.value as Notification).originatorId).toBe(id);
+    } finally {
+      subscription.stop();
+    }
+  });
+
+  it('fails a subscription with PersistenceError when the server stays down', async () => {
+    const port = await freePort();
+    const recorder = new KurrentDBApplicationRecorder(
+      new KurrentDBConnection({ uri: `kurrentdb://127.0.0.1:${port}?tls=false` }),
+      { initialBackoffMs: 10, maxAttempts: 3 },
+    );
+    open.push(recorder);
+    const subscription = recorder.subscribe();
+    const error = await rejectionOf(subscription[Symbol.asyncIterator]().next());
+    expect(isPersistenceError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/3 times/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(subscription.stopped).toBe(true);
+  });
+
+  it('fails a subscription with PersistenceError carrying the cause on a non-resumable error', async () => {
+    const recorder = new KurrentDBApplicationRecorder(
+      new KurrentDBConnection({ uri: inject('kurrentdbUri') }),
+    );
+    open.push(recorder);
+    const max = await recorder.maxNotificationId();
+    // Not the position of an event: the server refuses the subscription (INVALID_ARGUMENT).
+    const subscription = recorder.subscribe({ gt: max + 1n });
+    const error = await rejectionOf(subscription[Symbol.asyncIterator]().next());
+    expect(isPersistenceError(error)).toBe(true);
+    expect(messages((error as Error).cause)).toMatch(/invalid position/i);
+  });
 });

@@ -5,7 +5,9 @@
  */
 
 /** Awaits `operation` and returns what it rejected with; fails if it resolved. */
-export async function errorOf(operation: Promise<unknown> | (() => Promise<unknown>)): Promise<unknown> {
+export async function errorOf(
+  operation: Promise<unknown> | (() => Promise<unknown>),
+): Promise<unknown> {
   try {
     await (typeof operation === 'function' ? operation() : operation);
   } catch (error) {

@@ -39,7 +39,8 @@ export async function readStreamEvents(
 ): Promise<RecordedEvent[]> {
   const resolved: ResolvedEvent[] = await collect(client.readStream(stream, options));
   return resolved.map((r) => {
-    if (r.event === undefined) throw new Error(`readStream(${stream}) returned an event-less entry`);
+    if (r.event === undefined)
+      throw new Error(`readStream(${stream}) returned an event-less entry`);
     return r.event;
   });
 }

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import type {
+  StreamIdentifier,
+  UUID,
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
 import sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
-import streamsGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
-import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
-import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
-import type { StreamIdentifier, UUID } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
 import type { StreamsClient } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
+import streamsGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
 import type {
   AppendReq,
   AppendResp,
@@ -20,9 +21,10 @@ import type {
   ReadReq,
   ReadResp,
 } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
+import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
+import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 import { grpcAddress } from './client.js';
 
-export { grpc, sharedPb, streamsPb };
 export type { StreamsClient } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
 export type {
   AppendReq,
@@ -32,6 +34,7 @@ export type {
   ReadReq,
   ReadResp,
 } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
+export { grpc, sharedPb, streamsPb };
 
 /** A raw `Streams` client on a channel of its own. Close it with `client.close()`. */
 export function rawStreamsClient(): StreamsClient {
@@ -73,7 +76,8 @@ export function appendMessage(event: ProposedEvent): AppendReq {
   const message = new streamsPb.AppendReq.ProposedMessage();
   message.setId(uuid(event.id));
   if (event.type !== undefined) message.getMetadataMap().set('type', event.type);
-  if (event.contentType !== undefined) message.getMetadataMap().set('content-type', event.contentType);
+  if (event.contentType !== undefined)
+    message.getMetadataMap().set('content-type', event.contentType);
   message.setData(event.data ?? Uint8Array.from(Buffer.from('{}')));
   return new streamsPb.AppendReq().setProposedMessage(message);
 }
@@ -83,7 +87,8 @@ export function batchMessage(event: ProposedEvent): BatchAppendReq.ProposedMessa
   const message = new streamsPb.BatchAppendReq.ProposedMessage();
   message.setId(uuid(event.id));
   if (event.type !== undefined) message.getMetadataMap().set('type', event.type);
-  if (event.contentType !== undefined) message.getMetadataMap().set('content-type', event.contentType);
+  if (event.contentType !== undefined)
+    message.getMetadataMap().set('content-type', event.contentType);
   message.setData(event.data ?? Uint8Array.from(Buffer.from('{}')));
   return message;
 }
@@ -125,7 +130,10 @@ export interface ReadOutcome {
 export function rawRead(
   client: StreamsClient,
   request: ReadReq,
-  options: { readonly until?: (messages: readonly ReadResp[]) => boolean; readonly timeoutMs?: number } = {},
+  options: {
+    readonly until?: (messages: readonly ReadResp[]) => boolean;
+    readonly timeoutMs?: number;
+  } = {},
 ): Promise<ReadOutcome> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
@@ -142,7 +150,9 @@ export function rawRead(
     const timer = setTimeout(() => {
       settled = true;
       call.cancel();
-      reject(new Error(`raw Read did not end within ${timeoutMs} ms (${messages.length} messages)`));
+      reject(
+        new Error(`raw Read did not end within ${timeoutMs} ms (${messages.length} messages)`),
+      );
     }, timeoutMs);
     call.on('data', (message: ReadResp) => {
       messages.push(message);
@@ -220,20 +230,26 @@ export function rawBatchAppend(client: StreamsClient): RawBatchSession {
   };
 }
 
-/** A `BatchAppendReq` with options (expected `any`) for `stream`, flagged final. */
+/** `BatchAppendReq.Options` for `stream` with expected state `any`. */
+export function batchOptions(stream: string): BatchAppendReq.Options {
+  const options = new streamsPb.BatchAppendReq.Options();
+  options.setStreamIdentifier(streamIdentifier(stream));
+  options.setAny(new emptyPb.Empty());
+  return options;
+}
+
+/** A `BatchAppendReq` with options (expected `any`) for `stream`, final unless told otherwise. */
 export function batchRequest(
   stream: string,
   correlationId: string,
   messages: readonly BatchAppendReq.ProposedMessage[],
+  isFinal = true,
 ): BatchAppendReq {
-  const options = new streamsPb.BatchAppendReq.Options();
-  options.setStreamIdentifier(streamIdentifier(stream));
-  options.setAny(new emptyPb.Empty());
   const request = new streamsPb.BatchAppendReq();
   request.setCorrelationId(uuid(correlationId));
-  request.setOptions(options);
+  request.setOptions(batchOptions(stream));
   request.setProposedMessagesList([...messages]);
-  request.setIsFinal(true);
+  request.setIsFinal(isFinal);
   return request;
 }
 

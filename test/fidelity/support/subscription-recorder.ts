@@ -130,7 +130,11 @@ export class SubscriptionRecorder<E> {
   }
 
   /** Waits until at least `count` events matching `predicate` were received. */
-  received(count: number, predicate: (event: E) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS) {
+  received(
+    count: number,
+    predicate: (event: E) => boolean = () => true,
+    timeoutMs = DEFAULT_WAIT_MS,
+  ) {
     return this.waitFor(
       `${count} matching events`,
       () => this.events.filter(predicate).length >= count,

@@ -6,7 +6,12 @@
  */
 import type { NewEvent } from '../log/event-log.js';
 import type { ExpectedRevision } from '../write/commit-check.js';
-import type { StreamIdentifierMessage, UuidMessage } from '../wire/generated.js';
+import type {
+  DecodedExpected,
+  DecodedProposedMessage,
+  DecodedUuid,
+} from '../wire/append-requests.js';
+import type { StreamIdentifierMessage } from '../wire/generated.js';
 import { type RpcError, requiredMetadataPropertyMissingError } from './rpc-errors.js';
 
 /** A request was malformed in a way the node reports as an unhandled exception. */
@@ -18,9 +23,11 @@ export class MalformedRequestError extends Error {
  * The stream name of an identifier. Like the node, an absent identifier or an empty name gives
  * `undefined` (a .NET `null`).
  */
-export function streamNameOf(identifier: StreamIdentifierMessage | undefined): string | undefined {
+export function streamNameOf(
+  identifier: StreamIdentifierMessage | Uint8Array | undefined,
+): string | undefined {
   if (identifier === undefined) return undefined;
-  const bytes = identifier.getStreamName_asU8();
+  const bytes = identifier instanceof Uint8Array ? identifier : identifier.getStreamName_asU8();
   if (bytes.length === 0) return undefined;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
@@ -43,7 +50,8 @@ export function parseGuid(value: string): string | undefined {
   if (HEX32.test(text)) return dashed(text);
   const inner = text.slice(1, -1);
   if (
-    ((text.startsWith('{') && text.endsWith('}')) || (text.startsWith('(') && text.endsWith(')'))) &&
+    ((text.startsWith('{') && text.endsWith('}')) ||
+      (text.startsWith('(') && text.endsWith(')'))) &&
     DASHED.test(inner)
   ) {
     return inner.toLowerCase();
@@ -51,50 +59,40 @@ export function parseGuid(value: string): string | undefined {
   return undefined;
 }
 
-function int64Hex(value: string): string {
-  return BigInt.asUintN(64, BigInt(value)).toString(16).padStart(16, '0');
+function int64Hex(value: bigint): string {
+  return BigInt.asUintN(64, value).toString(16).padStart(16, '0');
 }
 
-/** The canonical GUID string of a UUID message; throws {@link MalformedRequestError}. */
-export function uuidOf(message: UuidMessage | undefined): string {
-  if (message === undefined) throw new MalformedRequestError("Value cannot be null. (Parameter 'dto')");
-  if (message.hasString()) {
-    const parsed = parseGuid(message.getString());
-    if (parsed === undefined) {
-      throw new MalformedRequestError(`Unrecognized Guid format.`);
+/** The canonical GUID string of a UUID; throws {@link MalformedRequestError} like .NET. */
+export function uuidOf(uuid: DecodedUuid | undefined): string {
+  if (uuid === undefined)
+    throw new MalformedRequestError("Value cannot be null. (Parameter 'dto')");
+  switch (uuid.kind) {
+    case 'string': {
+      const parsed = parseGuid(uuid.value);
+      if (parsed === undefined) throw new MalformedRequestError('Unrecognized Guid format.');
+      return parsed;
     }
-    return parsed;
+    case 'structured':
+      return dashed(int64Hex(uuid.msb) + int64Hex(uuid.lsb));
+    case 'none':
+      throw new MalformedRequestError("Invalid argument: None (Parameter 'dto')");
   }
-  const structured = message.getStructured();
-  if (structured === undefined) {
-    throw new MalformedRequestError("Invalid argument: None (Parameter 'dto')");
-  }
-  return dashed(
-    int64Hex(structured.getMostSignificantBits()) + int64Hex(structured.getLeastSignificantBits()),
-  );
-}
-
-/** A proposed message as the append RPCs receive it. */
-export interface ProposedMessageLike {
-  getId(): UuidMessage | undefined;
-  getMetadataMap(): { get(key: string): string | undefined };
-  getData_asU8(): Uint8Array;
-  getCustomMetadata_asU8(): Uint8Array;
 }
 
 /** Converts a proposed message, or gives the node's error for missing required metadata. */
-export function newEventOf(message: ProposedMessageLike): NewEvent | RpcError {
-  const metadata = message.getMetadataMap();
+export function newEventOf(message: DecodedProposedMessage): NewEvent | RpcError {
+  const metadata = message.metadata;
   const eventType = metadata.get('type');
   if (eventType === undefined) return requiredMetadataPropertyMissingError('type');
   const contentType = metadata.get('content-type');
   if (contentType === undefined) return requiredMetadataPropertyMissingError('content-type');
   return {
-    eventId: uuidOf(message.getId()),
+    eventId: uuidOf(message.id),
     eventType,
     contentType: contentType === 'application/json' ? contentType : 'application/octet-stream',
-    data: message.getData_asU8(),
-    customMetadata: message.getCustomMetadata_asU8(),
+    data: message.data,
+    customMetadata: message.customMetadata,
   };
 }
 
@@ -103,7 +101,7 @@ export function eventSizeOnDisk(event: NewEvent): number {
   return event.data.length + event.customMetadata.length + event.eventType.length * 2;
 }
 
-/** 16 MiB − 10 000: the largest event (and gRPC message) a 25.1 node accepts. */
+/** 16 MiB (`MaxLogRecordSize`): the largest event a 25.1 node accepts. */
 export const MAX_APPEND_EVENT_SIZE = 16 * 1024 * 1024;
 
 /** 256 MiB: the largest total append a 25.1 node accepts. */
@@ -112,18 +110,11 @@ export const MAX_APPEND_SIZE = 256 * 1024 * 1024;
 /** The Streams service's maximum received message size (`EffectiveMaxLogRecordSize`). */
 export const MAX_RECEIVE_MESSAGE_SIZE = 16 * 1024 * 1024 - 10_000;
 
-/** The `expected_stream_revision` oneof, numbered alike in every v1 write request. */
-export interface ExpectedRevisionOptions {
-  /** 2 = revision, 3 = no_stream, 4 = any, 5 = stream_exists, 0 = not set. */
-  readonly caseNumber: number;
-  readonly revision: string;
-}
-
 /** The expected revision, or undefined when the oneof is not set. */
-export function expectedRevisionOf(options: ExpectedRevisionOptions): ExpectedRevision | undefined {
+export function expectedRevisionOf(options: DecodedExpected): ExpectedRevision | undefined {
   switch (options.caseNumber) {
     case 2:
-      return { kind: 'exact', revision: BigInt(options.revision) };
+      return { kind: 'exact', revision: options.revision };
     case 3:
       return { kind: 'no_stream' };
     case 4:

@@ -7,7 +7,11 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 
 /** An error a handler passes to grpc-js: code, message and trailers. */
-export type RpcError = Partial<ServiceError> & { code: status; details: string; metadata: Metadata };
+export type RpcError = Partial<ServiceError> & {
+  code: status;
+  details: string;
+  metadata: Metadata;
+};
 
 function rpcError(code: status, details: string, trailers: Record<string, string> = {}): RpcError {
   const metadata = new Metadata();

@@ -6,14 +6,8 @@
  * @module
  */
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
-import {
-  AppendReq,
-  BatchAppendReq,
-  DeleteReq,
-  ReadReq,
-  SharedEmpty,
-  TombstoneReq,
-} from '../wire/generated.js';
+import { decodeAppendRequest, decodeBatchAppendRequest } from '../wire/append-requests.js';
+import { DeleteReq, ReadReq, SharedEmpty, TombstoneReq } from '../wire/generated.js';
 
 type Decoder<T> = { deserializeBinary(bytes: Uint8Array): T };
 
@@ -41,10 +35,15 @@ const STREAMS = '/event_store.client.streams.Streams';
 /** `event_store.client.streams.Streams`. */
 export const streamsService: ServiceDefinition = {
   read: method(`${STREAMS}/Read`, ReadReq, false, true),
-  append: method(`${STREAMS}/Append`, AppendReq, true, false),
+  append: method(`${STREAMS}/Append`, { deserializeBinary: decodeAppendRequest }, true, false),
   delete: method(`${STREAMS}/Delete`, DeleteReq, false, false),
   tombstone: method(`${STREAMS}/Tombstone`, TombstoneReq, false, false),
-  batchAppend: method(`${STREAMS}/BatchAppend`, BatchAppendReq, true, true),
+  batchAppend: method(
+    `${STREAMS}/BatchAppend`,
+    { deserializeBinary: decodeBatchAppendRequest },
+    true,
+    true,
+  ),
 };
 
 /** `event_store.client.server_features.ServerFeatures`. */

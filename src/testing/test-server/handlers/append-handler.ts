@@ -7,14 +7,13 @@
  */
 import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
 import type { NewEvent } from '../log/event-log.js';
-import type { AppendRequest } from '../wire/generated.js';
+import type { DecodedAppendRequest } from '../wire/append-requests.js';
 import { encodeAppendSuccess, encodeAppendWrongExpectedVersion } from '../wire/write-responses.js';
 import type { ExpectedRevision } from '../write/commit-check.js';
 import { appendToStream } from '../write/stream-writer.js';
 import {
   MAX_APPEND_EVENT_SIZE,
   MAX_APPEND_SIZE,
-  MalformedRequestError,
   eventSizeOnDisk,
   expectedRevisionOf,
   newEventOf,
@@ -39,7 +38,10 @@ interface PendingAppend {
 
 /** Creates the Append handler. */
 export function appendHandler(state: ServerState) {
-  return (call: ServerReadableStream<AppendRequest, Buffer>, callback: sendUnaryData<Buffer>): void => {
+  return (
+    call: ServerReadableStream<DecodedAppendRequest, Buffer>,
+    callback: sendUnaryData<Buffer>,
+  ): void => {
     let pending: PendingAppend | undefined;
     let sawOptions = false;
     let done = false;
@@ -50,20 +52,17 @@ export function appendHandler(state: ServerState) {
       call.resume();
       callback(error);
     };
-    call.on('data', (request: AppendRequest) => {
+    call.on('data', (request: DecodedAppendRequest) => {
       if (done) return;
       try {
         if (!sawOptions) {
           sawOptions = true;
-          const options = request.getOptions();
-          if (options === undefined || !request.hasOptions()) {
+          if (request.kind !== 'options') {
             fail(unhandledExceptionError());
             return;
           }
-          const expected = expectedRevisionOf({
-            caseNumber: options.getExpectedStreamRevisionCase(),
-            revision: options.getRevision(),
-          });
+          const options = request.options;
+          const expected = expectedRevisionOf(options.expected);
           if (expected === undefined) {
             fail(
               invalidArgumentError(
@@ -73,7 +72,7 @@ export function appendHandler(state: ServerState) {
             );
             return;
           }
-          const stream = streamNameOf(options.getStreamIdentifier());
+          const stream = streamNameOf(options.streamName);
           if (stream === undefined) {
             fail(unhandledExceptionError());
             return;
@@ -81,12 +80,11 @@ export function appendHandler(state: ServerState) {
           pending = { stream, expected, events: [], size: 0 };
           return;
         }
-        const message = request.getProposedMessage();
-        if (pending === undefined || message === undefined || !request.hasProposedMessage()) {
+        if (pending === undefined || request.kind !== 'proposed') {
           fail(unhandledExceptionError());
           return;
         }
-        const event = newEventOf(message);
+        const event = newEventOf(request.message);
         if ('code' in event) {
           fail(event);
           return;
@@ -102,9 +100,9 @@ export function appendHandler(state: ServerState) {
           return;
         }
         pending.events.push(event);
-      } catch (error) {
-        if (error instanceof MalformedRequestError) fail(unhandledExceptionError());
-        else throw error;
+      } catch {
+        // Malformed ids and the like are unhandled exceptions on a node.
+        fail(unhandledExceptionError());
       }
     });
     call.on('end', () => {
@@ -114,13 +112,22 @@ export function appendHandler(state: ServerState) {
         return;
       }
       done = true;
-      const outcome = appendToStream(state.log, pending.stream, pending.expected, pending.events);
+      let outcome: ReturnType<typeof appendToStream>;
+      try {
+        outcome = appendToStream(state.log, pending.stream, pending.expected, pending.events);
+      } catch {
+        callback(unhandledExceptionError());
+        return;
+      }
       switch (outcome.kind) {
         case 'success':
           callback(null, encodeAppendSuccess(outcome.currentRevision, outcome.position));
           return;
         case 'wrong_expected_version':
-          callback(null, encodeAppendWrongExpectedVersion(outcome.currentRevision, pending.expected));
+          callback(
+            null,
+            encodeAppendWrongExpectedVersion(outcome.currentRevision, pending.expected),
+          );
           return;
         case 'stream_deleted':
           callback(streamDeletedError(pending.stream));

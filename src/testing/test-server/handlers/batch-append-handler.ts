@@ -9,7 +9,7 @@
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { NewEvent } from '../log/event-log.js';
-import type { BatchAppendRequest } from '../wire/generated.js';
+import type { DecodedBatchAppendRequest, DecodedBatchOptions } from '../wire/append-requests.js';
 import {
   type BatchAppendResult,
   type StatusDetail,
@@ -26,7 +26,6 @@ import { appendToStream } from '../write/stream-writer.js';
 import {
   MAX_APPEND_EVENT_SIZE,
   MAX_APPEND_SIZE,
-  MalformedRequestError,
   eventSizeOnDisk,
   expectedRevisionOf,
   newEventOf,
@@ -52,7 +51,7 @@ interface PendingWrite {
   readonly timer: NodeJS.Timeout;
 }
 
-type BatchCall = ServerDuplexStream<BatchAppendRequest, Buffer>;
+type BatchCall = ServerDuplexStream<DecodedBatchAppendRequest, Buffer>;
 
 function error(code: number, message: string, detail: StatusDetail): BatchAppendResult {
   return { kind: 'error', code, message, detail };
@@ -72,12 +71,15 @@ function rpcExceptionMessage(statusName: string, detail: string): string {
 }
 
 /** Milliseconds the client allows, from `deadline` (Duration) or `deadline_21_10_0` (Timestamp). */
-function requestedTimeoutMs(options: NonNullable<ReturnType<BatchAppendRequest['getOptions']>>, nowMs: number): number {
-  const duration = options.getDeadline();
-  if (duration !== undefined) return duration.getSeconds() * 1000 + duration.getNanos() / 1e6;
-  const deadline = options.getDeadline21100();
-  if (deadline === undefined) return Number.POSITIVE_INFINITY;
-  return deadline.getSeconds() * 1000 + deadline.getNanos() / 1e6 - nowMs;
+function requestedTimeoutMs(options: DecodedBatchOptions, nowMs: number): number {
+  switch (options.deadline.kind) {
+    case 'duration':
+      return options.deadline.ms;
+    case 'timestamp':
+      return options.deadline.ms - nowMs;
+    case 'none':
+      return Number.POSITIVE_INFINITY;
+  }
 }
 
 /** Creates the BatchAppend handler. */
@@ -85,7 +87,11 @@ export function batchAppendHandler(state: ServerState) {
   return (call: BatchCall): void => {
     const pending = new Map<string, PendingWrite>();
     let closed = false;
-    const respond = (correlationId: string, stream: string | undefined, result: BatchAppendResult): void => {
+    const respond = (
+      correlationId: string,
+      stream: string | undefined,
+      result: BatchAppendResult,
+    ): void => {
       if (closed) return;
       call.write(encodeBatchAppendResponse(correlationId, stream, undefined, result));
     };
@@ -102,17 +108,21 @@ export function batchAppendHandler(state: ServerState) {
       shutdown();
       call.end();
     });
-    call.on('data', (request: BatchAppendRequest) => {
+    call.on('data', (request: DecodedBatchAppendRequest) => {
       if (closed) return;
-      const options = request.getOptions();
+      const options = request.options;
       let correlationId = '';
       try {
-        correlationId = uuidOf(request.getCorrelationId());
+        correlationId = uuidOf(request.correlationId);
         if (options !== undefined) {
-          const stream = streamNameOf(options.getStreamIdentifier());
+          const stream = streamNameOf(options.streamName);
           const timeout = Math.min(requestedTimeoutMs(options, state.now()), WRITE_TIMEOUT_MS);
-          if (!options.hasStreamIdentifier()) {
-            respond(correlationId, undefined, badRequest('Required field StreamIdentifier not set.'));
+          if (options.streamName === undefined) {
+            respond(
+              correlationId,
+              undefined,
+              badRequest('Required field StreamIdentifier not set.'),
+            );
             return;
           }
           if (!(timeout > 0)) {
@@ -120,10 +130,7 @@ export function batchAppendHandler(state: ServerState) {
             return;
           }
           if (!pending.has(correlationId)) {
-            const expected = expectedRevisionOf({
-              caseNumber: options.getExpectedStreamPositionCase(),
-              revision: options.getStreamPosition(),
-            });
+            const expected = expectedRevisionOf(options.expected);
             if (expected === undefined) {
               respond(
                 correlationId,
@@ -145,17 +152,23 @@ export function batchAppendHandler(state: ServerState) {
               respond(id, write.stream, timeoutResult());
             }, timeout);
             timer.unref();
-            pending.set(correlationId, { stream: stream ?? '', expected, events: [], size: 0, timer });
+            pending.set(correlationId, {
+              stream: stream ?? '',
+              expected,
+              events: [],
+              size: 0,
+              timer,
+            });
           }
         }
         const write = pending.get(correlationId);
         if (write === undefined) return;
-        for (const message of request.getProposedMessagesList()) {
+        for (const message of request.proposedMessages) {
           const event = newEventOf(message);
           if ('code' in event) {
             respond(
               correlationId,
-              streamNameOf(options?.getStreamIdentifier()),
+              streamNameOf(options?.streamName),
               badRequest(rpcExceptionMessage('InvalidArgument', event.details)),
             );
             return;
@@ -191,18 +204,20 @@ export function batchAppendHandler(state: ServerState) {
             ),
           );
         }
-        if (!request.getIsFinal() || !pending.has(correlationId)) return;
+        if (!request.isFinal || !pending.has(correlationId)) return;
         pending.delete(correlationId);
         clearTimeout(write.timer);
         respond(correlationId, write.stream, complete(state, write));
       } catch (caught) {
-        if (!(caught instanceof MalformedRequestError)) throw caught;
+        // Like the node: any failure of one request becomes a BadRequest for it, unless the
+        // request has no options to take the stream identifier from (then the call fails).
         if (options === undefined) {
           closed = true;
           call.emit('error', unhandledExceptionError());
           return;
         }
-        respond(correlationId, streamNameOf(options.getStreamIdentifier()), badRequest(caught.message));
+        const message = caught instanceof Error ? caught.message : String(caught);
+        respond(correlationId, streamNameOf(options.streamName), badRequest(message));
       }
     });
   };
@@ -212,7 +227,11 @@ function complete(state: ServerState, write: PendingWrite): BatchAppendResult {
   const outcome = appendToStream(state.log, write.stream, write.expected, write.events);
   switch (outcome.kind) {
     case 'success':
-      return { kind: 'success', currentRevision: outcome.currentRevision, position: outcome.position };
+      return {
+        kind: 'success',
+        currentRevision: outcome.currentRevision,
+        position: outcome.position,
+      };
     case 'wrong_expected_version':
       return error(
         CODE_ALREADY_EXISTS,

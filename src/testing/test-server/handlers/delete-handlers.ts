@@ -22,50 +22,63 @@ type DeleteLike = DeleteRequest | TombstoneRequest;
 
 function deleteHandler(state: ServerState, hard: boolean) {
   return (call: ServerUnaryCall<DeleteLike, Buffer>, callback: sendUnaryData<Buffer>): void => {
-    const options = call.request.getOptions();
-    if (options === undefined) {
+    try {
+      handle(state, hard, call.request, callback);
+    } catch {
       callback(unhandledExceptionError());
-      return;
     }
-    const expected = expectedRevisionOf({
-      caseNumber: options.getExpectedStreamRevisionCase(),
-      revision: options.getRevision(),
-    });
-    const kind = hard ? 'TombstoneReq' : 'DeleteReq';
-    if (expected === undefined) {
+  };
+}
+
+function handle(
+  state: ServerState,
+  hard: boolean,
+  request: DeleteLike,
+  callback: sendUnaryData<Buffer>,
+): void {
+  const options = request.getOptions();
+  if (options === undefined) {
+    callback(unhandledExceptionError());
+    return;
+  }
+  const expected = expectedRevisionOf({
+    caseNumber: options.getExpectedStreamRevisionCase(),
+    revision: BigInt(options.getRevision()),
+  });
+  const kind = hard ? 'TombstoneReq' : 'DeleteReq';
+  if (expected === undefined) {
+    callback(
+      invalidArgumentError(
+        'None',
+        `EventStore.Client.Streams.${kind}+Types+Options+ExpectedStreamRevisionOneofCase`,
+      ),
+    );
+    return;
+  }
+  const stream = streamNameOf(options.getStreamIdentifier());
+  if (stream === undefined) {
+    callback(unhandledExceptionError());
+    return;
+  }
+  const outcome = (hard ? tombstoneStream : softDeleteStream)(state.log, stream, expected);
+  switch (outcome.kind) {
+    case 'success':
+      callback(null, encodeDeleteResponse(outcome.position));
+      return;
+    case 'stream_deleted':
+      callback(streamDeletedError(stream));
+      return;
+    case 'wrong_expected_version':
       callback(
-        invalidArgumentError(
-          'None',
-          `EventStore.Client.Streams.${kind}+Types+Options+ExpectedStreamRevisionOneofCase`,
+        wrongExpectedVersionError(
+          'Delete',
+          stream,
+          expectedVersionText(expected),
+          String(outcome.currentRevision),
         ),
       );
       return;
-    }
-    const stream = streamNameOf(options.getStreamIdentifier());
-    if (stream === undefined) {
-      callback(unhandledExceptionError());
-      return;
-    }
-    const outcome = (hard ? tombstoneStream : softDeleteStream)(state.log, stream, expected);
-    switch (outcome.kind) {
-      case 'success':
-        callback(null, encodeDeleteResponse(outcome.position));
-        return;
-      case 'stream_deleted':
-        callback(streamDeletedError(stream));
-        return;
-      case 'wrong_expected_version':
-        callback(
-          wrongExpectedVersionError(
-            'Delete',
-            stream,
-            expectedVersionText(expected),
-            String(outcome.currentRevision),
-          ),
-        );
-        return;
-    }
-  };
+  }
 }
 
 /** Creates the Delete handler. */

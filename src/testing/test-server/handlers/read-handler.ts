@@ -5,6 +5,7 @@
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { type BufferCall, ResponseWriter } from '../grpc/response-writer.js';
+import { unhandledExceptionError } from '../grpc/rpc-errors.js';
 import type { ServerState } from '../grpc/server-state.js';
 import { readAll } from '../read/all-read.js';
 import { planRead } from '../read/read-plan.js';
@@ -25,31 +26,39 @@ async function writeAll(writer: ResponseWriter, responses: Iterable<Buffer>): Pr
 export function readHandler(state: ServerState) {
   return (call: ServerWritableStream<ReadRequest, Buffer>): void => {
     const writer = new ResponseWriter(call as BufferCall);
-    const plan = planRead(call.request);
-    if ('code' in plan) {
-      writer.fail(plan);
-      return;
-    }
-    switch (plan.kind) {
-      case 'stream-read':
-      case 'all-read': {
-        const result =
-          plan.kind === 'stream-read'
-            ? readStream(state.log, plan, state.now())
-            : readAll(state.log, plan, state.now());
-        if ('code' in result) {
-          writer.fail(result);
-          return;
-        }
-        void writeAll(writer, result);
-        return;
-      }
-      case 'stream-subscription':
-        new StreamSubscription(state, writer, plan).start();
-        return;
-      case 'all-subscription':
-        new AllSubscription(state, writer, plan).start();
-        return;
+    try {
+      serve(state, writer, call.request);
+    } catch {
+      writer.fail(unhandledExceptionError());
     }
   };
+}
+
+function serve(state: ServerState, writer: ResponseWriter, request: ReadRequest): void {
+  const plan = planRead(request);
+  if ('code' in plan) {
+    writer.fail(plan);
+    return;
+  }
+  switch (plan.kind) {
+    case 'stream-read':
+    case 'all-read': {
+      const result =
+        plan.kind === 'stream-read'
+          ? readStream(state.log, plan, state.now())
+          : readAll(state.log, plan, state.now());
+      if ('code' in result) {
+        writer.fail(result);
+        return;
+      }
+      writeAll(writer, result).catch(() => writer.fail(unhandledExceptionError()));
+      return;
+    }
+    case 'stream-subscription':
+      new StreamSubscription(state, writer, plan).start();
+      return;
+    case 'all-subscription':
+      new AllSubscription(state, writer, plan).start();
+      return;
+  }
 }

@@ -65,7 +65,13 @@ export function writeBootstrapEvents(log: EventLog, nodeEndpoint: string): void 
       events: [
         json('$update-default-acl', {
           $userStreamAcl: { $r: '$all', $w: '$all', $d: '$all', $mr: '$all', $mw: '$all' },
-          $systemStreamAcl: { $r: '$admins', $w: '$admins', $d: '$admins', $mr: '$admins', $mw: '$admins' },
+          $systemStreamAcl: {
+            $r: '$admins',
+            $w: '$admins',
+            $d: '$admins',
+            $mr: '$admins',
+            $mw: '$admins',
+          },
         }),
       ],
     },

@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { EMPTY_WRITE_RECORD_SIZE, FIRST_RECORD_POSITION, recordSize, ticksFromMs } from './log-layout.js';
+import {
+  EMPTY_WRITE_RECORD_SIZE,
+  FIRST_RECORD_POSITION,
+  recordSize,
+  ticksFromMs,
+} from './log-layout.js';
 import { type LogRecord, TOMBSTONE_REVISION } from './log-record.js';
 
 /** One stream as indexed: its records in revision order. */
@@ -82,7 +87,12 @@ export class EventLog {
     return entry;
   }
 
-  private makeRecord(streamId: string, revision: number, event: NewEvent, createdMs: number): LogRecord {
+  private makeRecord(
+    streamId: string,
+    revision: number,
+    event: NewEvent,
+    createdMs: number,
+  ): LogRecord {
     const position = this.nextPosition;
     this.nextPosition += recordSize(
       streamId,

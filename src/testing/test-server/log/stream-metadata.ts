@@ -17,7 +17,7 @@ export interface StreamMetadata {
 }
 
 /** `$tb` value a soft delete writes (`long.MaxValue`). As a JS number it is 2^63. */
-export const DELETED_STREAM_TB = 9_223_372_036_854_775_807;
+export const DELETED_STREAM_TB = 2 ** 63;
 
 /** The JSON a soft delete writes into the metastream. */
 export const SOFT_DELETE_METADATA_JSON = '{"$tb":9223372036854775807}';

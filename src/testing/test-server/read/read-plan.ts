@@ -53,12 +53,18 @@ export type ReadPlan =
       readonly count: number;
       readonly filter: AllFilter | undefined;
     })
-  | (Common & { readonly kind: 'stream-subscription'; readonly stream: string; readonly from: RevisionStart })
+  | (Common & {
+      readonly kind: 'stream-subscription';
+      readonly stream: string;
+      readonly from: RevisionStart;
+    })
   | (Common & {
       readonly kind: 'all-subscription';
       readonly from: PositionStart;
       readonly filter: AllFilter | undefined;
     });
+
+const INT64_MAX = 9_223_372_036_854_775_807n;
 
 const STREAM_CASES = ['None', 'Stream', 'All'] as const;
 const COUNT_CASES: Record<number, string> = { 0: 'None', 5: 'Count', 6: 'Subscription' };
@@ -137,6 +143,7 @@ export function planRead(request: ReadRequest): ReadPlan | RpcError {
     if (countCase === ReadCases.subscription && backwards) return invalid();
     if (countCase !== ReadCases.count && countCase !== ReadCases.subscription) return invalid();
     if (streamOptions === undefined || stream === undefined) return unhandledExceptionError();
+    if (streamOptions.getRevisionOptionCase() === 0) return unhandledExceptionError();
     const from: RevisionStart = streamOptions.hasRevision()
       ? BigInt(streamOptions.getRevision())
       : streamOptions.hasEnd()
@@ -160,11 +167,17 @@ export function planRead(request: ReadRequest): ReadPlan | RpcError {
   if (countCase !== ReadCases.count && countCase !== ReadCases.subscription) return invalid();
   if (filterCase !== ReadCases.filter && filterCase !== ReadCases.noFilter) return invalid();
   if (countCase === ReadCases.subscription && backwards) return invalid();
-  const position = allOptions?.getPosition();
+  if (allOptions === undefined || allOptions.getAllOptionCase() === 0) {
+    return unhandledExceptionError();
+  }
+  const position = allOptions.getPosition();
   const from: PositionStart =
     position !== undefined
-      ? { commit: BigInt(position.getCommitPosition()), prepare: BigInt(position.getPreparePosition()) }
-      : allOptions?.hasEnd() === true
+      ? {
+          commit: BigInt(position.getCommitPosition()),
+          prepare: BigInt(position.getPreparePosition()),
+        }
+      : allOptions.hasEnd()
         ? 'end'
         : 'start';
   let filter: AllFilter | undefined;
@@ -177,6 +190,9 @@ export function planRead(request: ReadRequest): ReadPlan | RpcError {
   }
   if (countCase === ReadCases.subscription) {
     return { ...common, kind: 'all-subscription', from, filter };
+  }
+  if (typeof from === 'object' && (from.commit > INT64_MAX || from.prepare > INT64_MAX)) {
+    return unhandledExceptionError();
   }
   return {
     ...common,

@@ -30,6 +30,8 @@ import {
 
 type AllSubscriptionPlan = Extract<ReadPlan, { kind: 'all-subscription' }>;
 
+const INT64_MAX = 9_223_372_036_854_775_807n;
+
 function safe(value: bigint): number {
   return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
 }
@@ -45,6 +47,8 @@ export class AllSubscription extends LiveSubscription {
   private readonly interval: number;
   private liveCounter = 0;
   private firstPage = true;
+  /** A start position a node cannot convert to a signed 64-bit position. */
+  private readonly overflowingStart: boolean;
 
   constructor(
     state: ServerState,
@@ -61,6 +65,8 @@ export class AllSubscription extends LiveSubscription {
         : from === 'end'
           ? this.confirmedAt
           : { commit: safe(from.commit), prepare: safe(from.prepare) };
+    this.overflowingStart =
+      typeof from === 'object' && (from.commit > INT64_MAX || from.prepare > INT64_MAX);
     this.filtered = plan.filter !== undefined;
     this.matches = plan.filter?.matches ?? defaultAllFilter;
     this.window = plan.filter?.maxSearchWindow ?? READ_BATCH_SIZE;
@@ -68,6 +74,7 @@ export class AllSubscription extends LiveSubscription {
   }
 
   protected startsLive(): boolean {
+    if (this.overflowingStart) return false;
     return compareTfPos(this.checkpoint, this.confirmedAt) >= 0;
   }
 
@@ -104,6 +111,10 @@ export class AllSubscription extends LiveSubscription {
     const log = this.state.log;
     let pageStart = this.checkpoint.commit < 0 ? FIRST_RECORD_OF_TF : this.checkpoint;
     let counter = 0;
+    if (this.overflowingStart) {
+      this.fail(unhandledExceptionError());
+      return;
+    }
     if (this.firstPage) {
       this.firstPage = false;
       if (!log.isRecordBoundary(pageStart.commit)) {
@@ -145,10 +156,7 @@ export class AllSubscription extends LiveSubscription {
         pageStart = nextPos;
         continue;
       }
-      if (
-        compareTfPos(this.checkpoint, pageStart) < 0 &&
-        compareTfPos(pageStart, nextPos) < 0
-      ) {
+      if (compareTfPos(this.checkpoint, pageStart) < 0 && compareTfPos(pageStart, nextPos) < 0) {
         this.checkpoint = pageStart;
       }
       counter += considered;

@@ -15,7 +15,11 @@
  * @module
  */
 import type { ResponseWriter } from '../grpc/response-writer.js';
-import { type RpcError, consumerTooSlowError, unhandledExceptionError } from '../grpc/rpc-errors.js';
+import {
+  type RpcError,
+  consumerTooSlowError,
+  unhandledExceptionError,
+} from '../grpc/rpc-errors.js';
 import type { OpenSubscription, ServerState } from '../grpc/server-state.js';
 import type { LogRecord } from '../log/log-record.js';
 import { encodeConfirmation } from '../wire/read-responses.js';
@@ -116,10 +120,14 @@ export abstract class LiveSubscription implements OpenSubscription {
 
   private onCommitted(records: readonly LogRecord[]): void {
     if (this.mode === 'closed') return;
-    const items = this.liveItems(records);
-    if (this.mode !== 'live') return;
-    for (const item of items) this.queue.push(item);
-    this.flush();
+    try {
+      const items = this.liveItems(records);
+      if (this.mode !== 'live') return;
+      for (const item of items) this.queue.push(item);
+      this.flush();
+    } catch {
+      this.fail(unhandledExceptionError());
+    }
   }
 
   private flush(): void {

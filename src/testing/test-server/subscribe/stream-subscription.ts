@@ -9,7 +9,11 @@
 import type { ResponseWriter } from '../grpc/response-writer.js';
 import { streamDeletedError } from '../grpc/rpc-errors.js';
 import type { ServerState } from '../grpc/server-state.js';
-import { type LogRecord, STREAM_DELETED_EVENT_TYPE, TOMBSTONE_REVISION } from '../log/log-record.js';
+import {
+  type LogRecord,
+  STREAM_DELETED_EVENT_TYPE,
+  TOMBSTONE_REVISION,
+} from '../log/log-record.js';
 import {
   DELETED_STREAM_TB,
   firstVisibleRevision,
@@ -79,7 +83,11 @@ export class StreamSubscription extends LiveSubscription {
       }
       const entry = log.stream(stream);
       const metadata = streamMetadata(log, stream);
-      if (entry === undefined || entry.lastRevision < 0 || metadata.truncateBefore === DELETED_STREAM_TB) {
+      if (
+        entry === undefined ||
+        entry.lastRevision < 0 ||
+        metadata.truncateBefore === DELETED_STREAM_TB
+      ) {
         this.goLive();
         return;
       }

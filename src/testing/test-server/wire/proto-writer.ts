@@ -126,4 +126,3 @@ export class ProtoWriter {
     return Buffer.from(this.view());
   }
 }
-

@@ -91,9 +91,7 @@ export function encodeCheckpoint(commit: number, prepare: number, nowMs: number)
 
 /** `ReadResp{stream_not_found{stream_identifier}}`. */
 export function encodeStreamNotFound(stream: string): Buffer {
-  return new ProtoWriter(64)
-    .message(4, (w) => w.message(1, (id) => id.string(3, stream)))
-    .finish();
+  return new ProtoWriter(64).message(4, (w) => w.message(1, (id) => id.string(3, stream))).finish();
 }
 
 /** `ReadResp{first_stream_position}`. */

@@ -5,7 +5,13 @@
  * @module
  */
 import type { EventLog } from '../log/event-log.js';
-import { type StreamMetadata, isMetastream, isSoftDeleted, metastreamOf, originalStreamOf } from '../log/stream-metadata.js';
+import {
+  type StreamMetadata,
+  isMetastream,
+  isSoftDeleted,
+  metastreamOf,
+  originalStreamOf,
+} from '../log/stream-metadata.js';
 
 /** What the client expects the stream to be. */
 export type ExpectedRevision =
@@ -70,7 +76,11 @@ export function checkCommit(
       const revision = entry?.eventIds.get(id);
       if (revision === undefined) {
         if (first < 0) {
-          return { decision: 'ok', currentVersion: current, softDeleted: isSoftDeleted(log, stream) };
+          return {
+            decision: 'ok',
+            currentVersion: current,
+            softDeleted: isSoftDeleted(log, stream),
+          };
         }
         return { decision: 'wrong_expected_version', currentVersion: current };
       }
@@ -103,11 +113,17 @@ export function checkCommit(
     }
     return idempotent(log, stream, current, revision);
   }
-  if (expectedNumber > current) return { decision: 'wrong_expected_version', currentVersion: current };
+  if (expectedNumber > current)
+    return { decision: 'wrong_expected_version', currentVersion: current };
   return { decision: 'ok', currentVersion: current, softDeleted: isSoftDeleted(log, stream) };
 }
 
-function idempotent(log: EventLog, stream: string, current: number, lastRevision: number): CommitCheck {
+function idempotent(
+  log: EventLog,
+  stream: string,
+  current: number,
+  lastRevision: number,
+): CommitCheck {
   const record = log.stream(stream)?.records[lastRevision];
   return {
     decision: 'idempotent',

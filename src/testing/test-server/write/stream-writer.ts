@@ -48,11 +48,14 @@ export function appendToStream(
     case 'ok':
       break;
   }
-  const originalSoftDeleted =
-    isMetastream(stream) && isSoftDeleted(log, originalStreamOf(stream));
+  const originalSoftDeleted = isMetastream(stream) && isSoftDeleted(log, originalStreamOf(stream));
   let outcome: WriteOutcome;
   if (events.length === 0) {
-    outcome = { kind: 'success', currentRevision: check.currentVersion, position: log.writeEmpty() };
+    outcome = {
+      kind: 'success',
+      currentRevision: check.currentVersion,
+      position: log.writeEmpty(),
+    };
   } else {
     const records = log.write([{ streamId: stream, events }]);
     const last = records[records.length - 1];

@@ -1,0 +1,10 @@
+/**
+ * Every CLI command, in the order the usage text lists them. New commands are added here.
+ *
+ * @module
+ */
+import type { CliCommand } from '../cli-command.js';
+import { testServerCommand } from './test-server.js';
+
+/** The commands `eventsourcing-kurrentdb` knows. */
+export const COMMANDS: readonly CliCommand[] = [testServerCommand];

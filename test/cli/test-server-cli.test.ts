@@ -1,0 +1,123 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { KurrentDBClient, START, jsonEvent } from '@kurrent/kurrentdb-client';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const mainJs = join(root, 'dist', 'src', 'cli', 'main.js');
+
+function newestSourceTime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds `dist/` when it is missing or older than the sources (CI builds it in `npm ci`). */
+function ensureBuilt(): void {
+  const stale =
+    !existsSync(mainJs) || statSync(mainJs).mtimeMs < newestSourceTime(join(root, 'src'));
+  if (stale)
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
+}
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exit: Promise<number | null>;
+}
+
+function runCli(args: readonly string[]): Run {
+  const child = spawn(process.execPath, [mainJs, ...args], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+async function firstLine(run: Run): Promise<string> {
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    const line = run.stdout().split('\n')[0];
+    if (run.stdout().includes('\n') && line !== undefined) return line;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no output; stderr: ${run.stderr()}`);
+}
+
+describe('eventsourcing-kurrentdb test-server', () => {
+  beforeAll(() => {
+    ensureBuilt();
+  }, 60_000);
+
+  it('prints a connection string the official client can use, and stops with exit 0 on SIGTERM', async () => {
+    const run = runCli(['test-server', '--port', '0']);
+    try {
+      const uri = await firstLine(run);
+      expect(uri).toMatch(/^kurrentdb:\/\/admin:changeit@127\.0\.0\.1:\d+\?tls=false$/);
+      const client = KurrentDBClient.connectionString(uri);
+      try {
+        const stream = `cli-${randomUUID()}`;
+        await client.appendToStream(stream, [jsonEvent({ type: 'Pinged', data: { n: 1 } })]);
+        const types: string[] = [];
+        for await (const resolved of client.readStream(stream, { fromRevision: START })) {
+          types.push(resolved.event?.type ?? '');
+        }
+        expect(types).toEqual(['Pinged']);
+      } finally {
+        await client.dispose();
+      }
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('stops with exit 0 on SIGINT and honours --host and --port=', async () => {
+    const run = runCli(['test-server', '--host=127.0.0.1', '--port=0']);
+    try {
+      expect(await firstLine(run)).toMatch(/@127\.0\.0\.1:\d+\?tls=false$/);
+      run.child.kill('SIGINT');
+      expect(await run.exit).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('rejects an unknown command with exit code 2 and the usage', async () => {
+    const run = runCli(['no-such-command']);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain("unknown command 'no-such-command'");
+    expect(run.stderr()).toContain('test-server [--port 2113] [--host 127.0.0.1]');
+  });
+
+  it('rejects a bad flag or value with exit code 2', async () => {
+    const unknownFlag = runCli(['test-server', '--verbose', 'yes']);
+    expect(await unknownFlag.exit).toBe(2);
+    expect(unknownFlag.stderr()).toContain("unknown flag '--verbose'");
+    const badPort = runCli(['test-server', '--port', '70000']);
+    expect(await badPort.exit).toBe(2);
+    expect(badPort.stderr()).toContain("'70000' is not a valid port");
+    const missingValue = runCli(['test-server', '--port']);
+    expect(await missingValue.exit).toBe(2);
+    expect(missingValue.stderr()).toContain("flag '--port' needs a value");
+  });
+
+  it('prints the usage with exit 2 when no command is given', async () => {
+    const run = runCli([]);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain('usage: eventsourcing-kurrentdb <command>');
+  });
+});
