@@ -13,9 +13,12 @@
  *
  * @module
  */
-import { KurrentDBApplicationRecorder } from '../adapters/kurrentdb/kurrentdb-application-recorder.js';
-import { KurrentDBConnection } from '../adapters/kurrentdb/kurrentdb-connection.js';
-import { KurrentDBSnapshotRecorder } from '../adapters/kurrentdb/kurrentdb-snapshot-recorder.js';
+import {
+  createKurrentDBRecorders,
+  KURRENTDB_ROOT_CERTIFICATES,
+  KURRENTDB_URI,
+  kurrentDBOptionsFromEnvironment,
+} from '../adapters/kurrentdb/create-recorders.js';
 import { MemoryApplicationRecorder } from '../adapters/memory/application-recorder.js';
 import { MemorySnapshotRecorder } from '../adapters/memory/snapshot-recorder.js';
 import type { AggregateRecorder } from '../core/aggregate-recorder.js';
@@ -25,8 +28,7 @@ import { ConfigurationError } from '../core/errors.js';
 
 /** Environment keys read by {@link createPersistence}. */
 export const PERSISTENCE_MODULE = 'PERSISTENCE_MODULE';
-export const KURRENTDB_URI = 'KURRENTDB_URI';
-export const KURRENTDB_ROOT_CERTIFICATES = 'KURRENTDB_ROOT_CERTIFICATES';
+export { KURRENTDB_ROOT_CERTIFICATES, KURRENTDB_URI };
 
 /** The persistence modules this library ships. */
 export const PERSISTENCE_MODULES = ['memory', 'kurrentdb'] as const;
@@ -95,27 +97,8 @@ function memoryPersistence(): Persistence {
 }
 
 function kurrentdbPersistence(env: Environment): Persistence {
-  const uri = env.get(KURRENTDB_URI);
-  if (uri === undefined) {
-    throw new ConfigurationError(
-      `'${KURRENTDB_URI}' not found in environment with keys: ${keyList(env, KURRENTDB_URI)} (required when ${PERSISTENCE_MODULE} is 'kurrentdb')`,
-    );
-  }
-  const connection = new KurrentDBConnection({
-    uri,
-    rootCertificates: env.get(KURRENTDB_ROOT_CERTIFICATES),
-  });
-  const applicationRecorder = new KurrentDBApplicationRecorder(connection);
-  const snapshotRecorder = new KurrentDBSnapshotRecorder(connection);
-  return {
-    module: 'kurrentdb',
-    applicationRecorder,
-    snapshotRecorder,
-    close: async () => {
-      await Promise.all([applicationRecorder.close(), snapshotRecorder.close()]);
-      await connection.close();
-    },
-  };
+  const recorders = createKurrentDBRecorders(kurrentDBOptionsFromEnvironment(env));
+  return { module: 'kurrentdb', ...recorders };
 }
 
 function keyList(env: Environment, key: string): string {

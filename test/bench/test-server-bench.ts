@@ -1,6 +1,7 @@
 /**
  * Benchmark of the in-process test server, measured through the official client:
- * - appends in batches of 100 events (events/s);
+ * - appends in batches of 100 events (events/s), through the client and, to separate the
+ *   server's cost from the client's encoding, as pre-encoded requests over raw gRPC;
  * - a $all catch-up read of 100k events through the client's read path (events/s);
  * - 100 concurrent subscriptions all receiving a burst (subscriptions served, delivered events/s).
  *
@@ -14,6 +15,10 @@ import {
   START,
   jsonEvent,
 } from '@kurrent/kurrentdb-client';
+import { Client as GrpcClient, credentials } from '@grpc/grpc-js';
+import sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
+import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
+import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 import { startKurrentDBTestServer } from '../../src/testing/test-server/start-test-server.js';
 import type { BenchResult } from './bench-result.js';
 import { median } from './bench-stats.js';
@@ -24,6 +29,7 @@ const APPEND_BATCHES = 200;
 const READ_EVENTS = 100_000;
 const SUBSCRIPTIONS = 100;
 const BURST = 1_000;
+const RAW_BATCHES = 500;
 
 function result(name: string, unit: string, runs: number[]): BenchResult {
   return { name, unit, runs, median: median(runs) };
@@ -115,6 +121,73 @@ async function fanOutRun(client: Client): Promise<{ served: number; eventsPerSec
   return { served, eventsPerSecond: (served * BURST) / seconds };
 }
 
+/** Pre-encoded BatchAppend requests of 100 events each, built with the client's classes. */
+function encodedBatchAppends(count: number): Buffer[] {
+  const data = Buffer.from(JSON.stringify({ i: 1, payload: 'x'.repeat(64) }));
+  return Array.from({ length: count }, (_, n) => {
+    const request = new streamsPb.BatchAppendReq();
+    const correlation = new sharedPb.UUID();
+    correlation.setString(randomUUID());
+    request.setCorrelationId(correlation);
+    const options = new streamsPb.BatchAppendReq.Options();
+    const identifier = new sharedPb.StreamIdentifier();
+    identifier.setStreamName(Buffer.from(`bench-raw-${n % 16}`));
+    options.setStreamIdentifier(identifier);
+    options.setAny(new emptyPb.Empty());
+    request.setOptions(options);
+    for (let i = 0; i < BATCH; i++) {
+      const message = new streamsPb.BatchAppendReq.ProposedMessage();
+      const id = new sharedPb.UUID();
+      id.setString(randomUUID());
+      message.setId(id);
+      message.getMetadataMap().set('type', 'BenchEvent');
+      message.getMetadataMap().set('content-type', 'application/json');
+      message.setData(data);
+      request.addProposedMessages(message);
+    }
+    request.setIsFinal(true);
+    return Buffer.from(request.serializeBinary());
+  });
+}
+
+/**
+ * The server's own append capacity: pre-encoded BatchAppend requests over raw gRPC, 8 in
+ * flight, so that the official client's encoding cost is out of the measurement.
+ */
+async function rawAppendRun(port: number): Promise<number> {
+  const requests = encodedBatchAppends(RAW_BATCHES);
+  const client = new GrpcClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  const identity = (bytes: Buffer) => bytes;
+  try {
+    const call = client.makeBidiStreamRequest(
+      '/event_store.client.streams.Streams/BatchAppend',
+      identity,
+      identity,
+    );
+    call.on('error', () => undefined);
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      let sent = 0;
+      let answered = 0;
+      const pump = () => {
+        while (sent - answered < 8 && sent < requests.length)
+          call.write(requests[sent++] as Buffer);
+      };
+      call.on('data', () => {
+        answered++;
+        if (answered === requests.length) resolve();
+        else pump();
+      });
+      pump();
+    });
+    const seconds = (performance.now() - started) / 1000;
+    call.cancel();
+    return (RAW_BATCHES * BATCH) / seconds;
+  } finally {
+    client.close();
+  }
+}
+
 /** Runs the test-server benchmarks. */
 export async function benchTestServer(): Promise<BenchResult[]> {
   const appendRuns = await withClient(async (client) => {
@@ -123,6 +196,14 @@ export async function benchTestServer(): Promise<BenchResult[]> {
     for (let i = 0; i < RUNS; i++) runs.push(await appendRun(client));
     return runs;
   });
+  const rawRuns: number[] = [];
+  const rawServer = await startKurrentDBTestServer();
+  try {
+    await rawAppendRun(rawServer.port);
+    for (let i = 0; i < RUNS; i++) rawRuns.push(await rawAppendRun(rawServer.port));
+  } finally {
+    await rawServer.stop();
+  }
   const readRuns = await withClient(async (client) => {
     const from = await seedForRead(client);
     await readRun(client, from);
@@ -137,6 +218,11 @@ export async function benchTestServer(): Promise<BenchResult[]> {
   });
   return [
     result(`append, batches of ${BATCH} events`, 'events/s', appendRuns),
+    result(
+      `append, batches of ${BATCH} events, pre-encoded over raw gRPC (server capacity)`,
+      'events/s',
+      rawRuns,
+    ),
     result(
       `$all catch-up read of ${READ_EVENTS.toLocaleString('en-US')} events`,
       'events/s',

@@ -13,6 +13,7 @@ import type { Notification } from '../../core/stored-event.js';
 import type { Subscription } from '../../core/subscription.js';
 import { readNotifications } from './all-reader.js';
 import { KurrentDBAggregateRecorder } from './kurrentdb-aggregate-recorder.js';
+import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { type ResubscribeOptions, subscribeToNotifications } from './notification-subscription.js';
 
 /** What distinguishes this recorder from one with contiguous notification ids. */
@@ -42,10 +43,7 @@ export class KurrentDBApplicationRecorder
    * @param connection shared with other recorders; this one holds a reference until `close()`.
    * @param options how subscriptions resume after a dropped connection.
    */
-  constructor(
-    connection: ConstructorParameters<typeof KurrentDBAggregateRecorder>[0],
-    options: ResubscribeOptions = {},
-  ) {
+  constructor(connection: KurrentDBConnection, options: ResubscribeOptions = {}) {
     super(connection);
     this.#resubscribe = options;
   }

@@ -179,7 +179,8 @@ export class KurrentDBConnection {
       const safe = redactCredentials(this.#clientUri, message);
       const cause = new Error(safe);
       cause.name = error instanceof Error ? error.name : 'Error';
-      throw new ConfigurationError(`Invalid KurrentDB URI '${this.maskedUri}': ${safe}`, { cause });
+      const what = this.#caFile ? 'KurrentDB URI or root certificates' : 'KurrentDB URI';
+      throw new ConfigurationError(`Invalid ${what} '${this.maskedUri}': ${safe}`, { cause });
     }
   }
 }

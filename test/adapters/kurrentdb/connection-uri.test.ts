@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createKurrentDBRecorders,
@@ -7,6 +10,7 @@ import {
   parseKurrentDBUri,
 } from '../../../src/adapters/kurrentdb/index.js';
 import { Environment } from '../../../src/core/environment.js';
+import { makeTestCertificates } from './tls-certificates.js';
 import { type ConfigurationError, isConfigurationError } from '../../../src/core/errors.js';
 
 const SECRET = 's3cr3t-pw';
@@ -137,5 +141,42 @@ describe('KurrentDB URI validation', () => {
       kurrentDBOptionsFromEnvironment(new Environment('Orders', {})),
     );
     expect(error.message).toContain("'ORDERS_KURRENTDB_URI, KURRENTDB_URI'");
+  });
+
+  it('writes root certificates to a private temporary file for both halves of the client, deleted on close', async () => {
+    const previous = process.env.TMPDIR;
+    const sandbox = mkdtempSync(join(tmpdir(), 'kdb-uri-test-'));
+    process.env.TMPDIR = sandbox;
+    try {
+      const pem = makeTestCertificates().ca;
+      const connection = new KurrentDBConnection({
+        uri: 'kurrentdb://localhost:2113?tls=true',
+        rootCertificates: pem,
+      });
+      const [dir] = readdirSync(sandbox);
+      expect(dir).toMatch(/^eventsourcing-kurrentdb-ca-/);
+      const file = join(sandbox, dir as string, 'root-certificates.pem');
+      expect(readFileSync(file, 'utf8')).toBe(pem);
+      expect(statSync(file).mode & 0o077).toBe(0);
+      await connection.close();
+      expect(readdirSync(sandbox)).toEqual([]);
+      // Certificates the client can't load are refused at construction, and the file removed.
+      const garbage = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const error = configurationError(
+        () => new KurrentDBConnection({ uri: 'kurrentdb://localhost', rootCertificates: garbage }),
+      );
+      expect(error.message).toMatch(/root certificates/);
+      expect(readdirSync(sandbox)).toEqual([]);
+      // A plaintext connection ignores them.
+      await new KurrentDBConnection({
+        uri: 'kurrentdb://localhost?tls=false',
+        rootCertificates: pem,
+      }).close();
+      expect(readdirSync(sandbox)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      rmSync(sandbox, { recursive: true, force: true });
+    }
   });
 });

@@ -216,9 +216,12 @@ describe('KurrentDB recorder resilience', () => {
       new KurrentDBConnection({ uri: inject('kurrentdbUri') }),
     );
     open.push(recorder);
-    const max = await recorder.maxNotificationId();
-    // Not the position of an event: the server refuses the subscription (INVALID_ARGUMENT).
-    const subscription = recorder.subscribe({ gt: max + 1n });
+    const id = randomUUID();
+    const [first] = await recorder.insertEvents([makeEvent(id, 0)]);
+    await recorder.insertEvents([makeEvent(id, 1)]);
+    // Inside the first event's record, before the end of the log: the server refuses to catch up
+    // from there (INVALID_ARGUMENT). (Beyond the end, a server subscribes live without a check.)
+    const subscription = recorder.subscribe({ gt: (first as bigint) + 1n });
     const error = await rejectionOf(subscription[Symbol.asyncIterator]().next());
     expect(isPersistenceError(error)).toBe(true);
     expect(messages((error as Error).cause)).toMatch(/invalid position/i);

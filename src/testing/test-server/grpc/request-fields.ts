@@ -80,15 +80,17 @@ export function uuidOf(uuid: DecodedUuid | undefined): string {
   }
 }
 
-/** Converts a proposed message, or gives the node's error for missing required metadata. */
-export function newEventOf(message: DecodedProposedMessage): NewEvent | RpcError {
+/** An event before its id is parsed. */
+export type EventWithoutId = Omit<NewEvent, 'eventId'>;
+
+/** Reads the required metadata of a proposed message, or gives the node's error for it. */
+export function eventWithoutIdOf(message: DecodedProposedMessage): EventWithoutId | RpcError {
   const metadata = message.metadata;
   const eventType = metadata.get('type');
   if (eventType === undefined) return requiredMetadataPropertyMissingError('type');
   const contentType = metadata.get('content-type');
   if (contentType === undefined) return requiredMetadataPropertyMissingError('content-type');
   return {
-    eventId: uuidOf(message.id),
     eventType,
     contentType: contentType === 'application/json' ? contentType : 'application/octet-stream',
     data: message.data,
@@ -96,9 +98,28 @@ export function newEventOf(message: DecodedProposedMessage): NewEvent | RpcError
   };
 }
 
+/**
+ * Converts a proposed message (metadata first, then the id, as BatchAppend does), or gives the
+ * node's error for missing required metadata. Throws {@link MalformedRequestError} for a bad id.
+ */
+export function newEventOf(message: DecodedProposedMessage): NewEvent | RpcError {
+  const event = eventWithoutIdOf(message);
+  if ('code' in event) return event;
+  return { ...event, eventId: uuidOf(message.id) };
+}
+
 /** Size of an event as a node counts it for the append limits: data + metadata + 2 × type length. */
-export function eventSizeOnDisk(event: NewEvent): number {
+export function eventSizeOnDisk(event: EventWithoutId): number {
   return event.data.length + event.customMetadata.length + event.eventType.length * 2;
+}
+
+/** How .NET prints a protobuf `UUID` message (its JSON form), as Append's size error does. */
+export function uuidMessageText(uuid: DecodedUuid | undefined): string {
+  if (uuid === undefined || uuid.kind === 'none') return '{ }';
+  if (uuid.kind === 'string') return `{ "string": ${JSON.stringify(uuid.value)} }`;
+  const msb = BigInt.asIntN(64, uuid.msb).toString();
+  const lsb = BigInt.asIntN(64, uuid.lsb).toString();
+  return `{ "structured": { "mostSignificantBits": "${msb}", "leastSignificantBits": "${lsb}" } }`;
 }
 
 /** 16 MiB (`MaxLogRecordSize`): the largest event a 25.1 node accepts. */

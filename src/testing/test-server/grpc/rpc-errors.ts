@@ -105,11 +105,14 @@ export function invalidArgumentMessageError(message: string): RpcError {
   return rpcError(status.INVALID_ARGUMENT, message);
 }
 
-/** The server aborts a subscription whose client does not keep up while live. */
+/**
+ * What nodes 22.10–23.10 sent to a subscription whose consumer fell behind while live
+ * (`RpcExceptions.Timeout`: ABORTED, "Operation timed out: <message>").
+ */
 export function consumerTooSlowError(): RpcError {
   return rpcError(
     status.ABORTED,
-    'Consumer too slow to handle event while live. Client resubscription required.',
+    'Operation timed out: Consumer too slow to handle event while live. Client resubscription required.',
   );
 }
 

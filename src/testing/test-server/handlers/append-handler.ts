@@ -16,7 +16,9 @@ import {
   MAX_APPEND_SIZE,
   eventSizeOnDisk,
   expectedRevisionOf,
-  newEventOf,
+  eventWithoutIdOf,
+  uuidMessageText,
+  uuidOf,
   streamNameOf,
 } from '../grpc/request-fields.js';
 import {
@@ -28,6 +30,9 @@ import {
   unhandledExceptionError,
 } from '../grpc/rpc-errors.js';
 import type { ServerState } from '../grpc/server-state.js';
+
+/** How long a half-closed Append waits for a following cancellation before it writes. */
+const CANCELLATION_GRACE_MS = 10;
 
 interface PendingAppend {
   stream: string;
@@ -84,14 +89,16 @@ export function appendHandler(state: ServerState) {
           fail(unhandledExceptionError());
           return;
         }
-        const event = newEventOf(request.message);
+        // The node's order: required metadata, size limits, then the event id.
+        const event = eventWithoutIdOf(request.message);
         if ('code' in event) {
           fail(event);
           return;
         }
         const size = eventSizeOnDisk(event);
         if (size > MAX_APPEND_EVENT_SIZE) {
-          fail(maxAppendEventSizeExceededError(event.eventId, size, MAX_APPEND_EVENT_SIZE));
+          const id = uuidMessageText(request.message.id);
+          fail(maxAppendEventSizeExceededError(id, size, MAX_APPEND_EVENT_SIZE));
           return;
         }
         pending.size += size;
@@ -99,14 +106,21 @@ export function appendHandler(state: ServerState) {
           fail(maxAppendSizeExceededError(MAX_APPEND_SIZE));
           return;
         }
-        pending.events.push(event);
+        pending.events.push({ ...event, eventId: uuidOf(request.message.id) });
       } catch {
         // Malformed ids and the like are unhandled exceptions on a node.
         fail(unhandledExceptionError());
       }
     });
-    call.on('end', () => {
-      if (done) return;
+    // A client that cancels an Append (grpc-js `cancel()`, an expired deadline) ends the request
+    // stream before its RST_STREAM arrives. A node checks the call's cancellation before it
+    // writes, so give the cancellation a moment to arrive: a cancelled append writes nothing.
+    call.on('end', () => setTimeout(complete, CANCELLATION_GRACE_MS));
+    call.on('cancelled', () => {
+      done = true;
+    });
+    const complete = (): void => {
+      if (done || call.cancelled) return;
       if (pending === undefined) {
         fail(unhandledExceptionError());
         return;
@@ -133,7 +147,7 @@ export function appendHandler(state: ServerState) {
           callback(streamDeletedError(pending.stream));
           return;
       }
-    });
+    };
     call.on('error', () => {
       done = true;
     });

@@ -35,12 +35,14 @@ export function checkPosition(log: EventLog, commit: bigint, prepare: bigint): C
   }
   return {
     kind: 'invalid',
-    reason: `Prefix/suffix length inconsistency at log position ${position}.`,
+    reason: `Log record at actual pos ${position} has non-positive length: 0. in chunk #0-0 (chunk-000000.000000).`,
   };
 }
 
-function invalidPositionReadError(reason: string): RpcError {
-  return plainError(status.UNKNOWN, `Unexpected ReadAllResult: InvalidPosition >> ${reason}`);
+/** What the read enumerators send for a result they do not handle (`UnknownError`). */
+function unexpectedResultError(filtered: boolean, result: string, reason: string): RpcError {
+  const type = filtered ? 'FilteredReadAllResult' : 'ReadAllResult';
+  return plainError(status.UNKNOWN, `Unexpected ${type}: ${result} >> ${reason}`);
 }
 
 /** The responses of a $all read, or the error that ends it. */
@@ -54,10 +56,17 @@ export function readAll(
   if (plan.from === 'start') index = plan.backwards ? -1 : 0;
   else if (plan.from === 'end') index = plan.backwards ? all.length - 1 : all.length;
   else {
+    const filtered = plan.filter !== undefined;
     const checked = checkPosition(log, plan.from.commit, plan.from.prepare);
-    if (checked.kind === 'invalid') return invalidPositionReadError(checked.reason);
+    if (checked.kind === 'invalid') {
+      return unexpectedResultError(filtered, 'InvalidPosition', checked.reason);
+    }
     if (plan.backwards && checked.position > log.headPosition) {
-      return invalidPositionReadError('Invalid position.');
+      return unexpectedResultError(
+        filtered,
+        'Error',
+        `Requested position ${checked.position} is greater than writer checkpoint ${log.headPosition} when requesting to read previous record from TF.`,
+      );
     }
     index = log.indexAtOrAfter(checked.position);
     if (plan.backwards) index -= 1;
