@@ -4,7 +4,8 @@
  * @module
  */
 import type { CliCommand } from '../cli-command.js';
+import { demoCommand } from './demo.js';
 import { testServerCommand } from './test-server.js';
 
 /** The commands `eventsourcing-kurrentdb` knows. */
-export const COMMANDS: readonly CliCommand[] = [testServerCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, testServerCommand];

@@ -1,12 +1,21 @@
 /**
  * Writes pre-encoded responses to a server-streaming call with HTTP/2 backpressure: callers
  * stop when {@link ResponseWriter.write} returns false and wait for {@link ResponseWriter.drain}.
+ * A response counts as pending until grpc-js has handed it to the HTTP/2 stream (which only
+ * happens within the client's flow-control window), so a client that stops reading makes the
+ * writer block after at most {@link MAX_PENDING_BYTES} (or {@link MAX_PENDING_RESPONSES}).
  * A cancelled or closed call turns every later write into a no-op.
  *
  * @module
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { RpcError } from './rpc-errors.js';
+
+/** Bytes of responses written but not yet accepted by the HTTP/2 stream before writes block. */
+export const MAX_PENDING_BYTES = 1024 * 1024;
+
+/** Number of responses written but not yet accepted before writes block. */
+export const MAX_PENDING_RESPONSES = 1024;
 
 /** A server-streaming call whose responses are already encoded. */
 export type BufferCall = ServerWritableStream<unknown, Buffer>;
@@ -16,6 +25,8 @@ export class ResponseWriter {
   private closedFlag = false;
   private waiters: Array<() => void> = [];
   private readonly closeListeners: Array<() => void> = [];
+  private pendingBytes = 0;
+  private pendingResponses = 0;
 
   constructor(private readonly call: BufferCall) {
     const close = (): void => this.markClosed();
@@ -23,7 +34,6 @@ export class ResponseWriter {
     call.on('close', close);
     call.on('finish', close);
     call.on('error', close);
-    call.on('drain', () => this.release());
   }
 
   /** True once the call was cancelled, failed or ended. */
@@ -31,9 +41,9 @@ export class ResponseWriter {
     return this.closedFlag || this.call.cancelled || this.call.destroyed;
   }
 
-  /** True while the transport asks the writer to wait for `drain`. */
+  /** True while too much is pending: the writer should wait for {@link drain}. */
   get blocked(): boolean {
-    return this.call.writableNeedDrain;
+    return this.pendingBytes >= MAX_PENDING_BYTES || this.pendingResponses >= MAX_PENDING_RESPONSES;
   }
 
   /** Registers a callback run once when the call closes. */
@@ -45,13 +55,21 @@ export class ResponseWriter {
   /** Writes one response; false means "wait for {@link drain} before writing more". */
   write(response: Buffer): boolean {
     if (this.closed) return false;
-    return this.call.write(response);
+    const size = response.length;
+    this.pendingBytes += size;
+    this.pendingResponses++;
+    this.call.write(response, () => {
+      this.pendingBytes -= size;
+      this.pendingResponses--;
+      if (!this.blocked) this.release();
+    });
+    return !this.blocked;
   }
 
   /** Resolves true when more can be written, false when the call closed meanwhile. */
   drain(): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
-    if (!this.call.writableNeedDrain) return Promise.resolve(true);
+    if (!this.blocked) return Promise.resolve(true);
     return new Promise((resolve) => {
       this.waiters.push(() => resolve(!this.closed));
     });

@@ -64,12 +64,6 @@ export class EventLog {
     return this.nextPosition;
   }
 
-  /** Position of the last event record in $all, or -1 when the log is empty. */
-  get lastPosition(): number {
-    const last = this.all[this.all.length - 1];
-    return last === undefined ? -1 : last.position;
-  }
-
   /** Registers a listener for committed writes; returns the function that removes it. */
   onCommit(listener: CommitListener): () => void {
     this.listeners.add(listener);
@@ -92,6 +86,7 @@ export class EventLog {
     revision: number,
     event: NewEvent,
     createdMs: number,
+    createdTicks: bigint,
   ): LogRecord {
     const position = this.nextPosition;
     this.nextPosition += recordSize(
@@ -108,7 +103,7 @@ export class EventLog {
       eventId: event.eventId,
       eventType: event.eventType,
       contentType: event.contentType,
-      createdTicks: ticksFromMs(createdMs),
+      createdTicks,
       createdMs,
       data: event.data,
       customMetadata: event.customMetadata,
@@ -121,12 +116,13 @@ export class EventLog {
    */
   write(parts: ReadonlyArray<{ streamId: string; events: readonly NewEvent[] }>): LogRecord[] {
     const createdMs = this.now();
+    const createdTicks = ticksFromMs(createdMs);
     const written: LogRecord[] = [];
     for (const part of parts) {
       const entry = this.entry(part.streamId);
       for (const event of part.events) {
         const revision = entry.lastRevision + 1;
-        const record = this.makeRecord(part.streamId, revision, event, createdMs);
+        const record = this.makeRecord(part.streamId, revision, event, createdMs, createdTicks);
         entry.records.push(record);
         entry.lastRevision = revision;
         entry.eventIds.set(event.eventId, revision);
@@ -140,7 +136,8 @@ export class EventLog {
   /** Writes a tombstone record in the stream itself. */
   writeTombstone(streamId: string, event: NewEvent): LogRecord {
     const entry = this.entry(streamId);
-    const record = this.makeRecord(streamId, TOMBSTONE_REVISION, event, this.now());
+    const now = this.now();
+    const record = this.makeRecord(streamId, TOMBSTONE_REVISION, event, now, ticksFromMs(now));
     entry.records.push(record);
     entry.tombstoned = true;
     entry.eventIds.set(event.eventId, TOMBSTONE_REVISION);

@@ -41,31 +41,74 @@ export function originalStreamOf(metastream: string): string {
   return metastream.slice(2);
 }
 
-function integerField(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+/** Largest whole number of seconds a .NET `TimeSpan` holds. */
+const MAX_TIMESPAN_SECONDS = 922_337_203_685;
+
+const ACL_KEYS = new Set(['$r', '$w', '$d', '$mr', '$mw']);
+
+class InvalidMetadata extends Error {}
+
+function integer(value: unknown, maxMagnitude = Number.POSITIVE_INFINITY): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > maxMagnitude) {
+    throw new InvalidMetadata();
+  }
+  return value;
 }
 
-/** Parses metadata JSON the way a node does: anything unreadable counts as no metadata. */
+function checkAcl(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidMetadata();
+  for (const [key, roles] of Object.entries(value)) {
+    if (!ACL_KEYS.has(key)) throw new InvalidMetadata();
+    const ok =
+      typeof roles === 'string' ||
+      (Array.isArray(roles) && roles.every((role) => typeof role === 'string'));
+    if (!ok) throw new InvalidMetadata();
+  }
+}
+
+/**
+ * Reads metadata the way a node does (`StreamMetadata.TryFromJsonBytes`): only a JSON event
+ * counts, and a known key of the wrong type (or a malformed `$acl`) voids the whole metadata.
+ * Non-positive `$maxCount`/`$maxAge` and negative `$tb` are ignored.
+ */
+function readMetadata(record: LogRecord): StreamMetadata {
+  if (record.contentType !== 'application/json' || record.data.length === 0) return NO_METADATA;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(record.data).toString('utf8'));
+  } catch {
+    return NO_METADATA;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return NO_METADATA;
+  let maxCount: number | undefined;
+  let maxAgeSeconds: number | undefined;
+  let truncateBefore: number | undefined;
+  try {
+    for (const [key, value] of Object.entries(json)) {
+      if (key === '$maxCount') maxCount = integer(value);
+      else if (key === '$maxAge') maxAgeSeconds = integer(value, MAX_TIMESPAN_SECONDS);
+      else if (key === '$tb') truncateBefore = integer(value);
+      else if (key === '$cacheControl') integer(value, MAX_TIMESPAN_SECONDS);
+      else if (key === '$tempStream' && typeof value !== 'boolean') throw new InvalidMetadata();
+      else if (key === '$acl') checkAcl(value);
+    }
+  } catch (error) {
+    if (error instanceof InvalidMetadata) return NO_METADATA;
+    throw error;
+  }
+  return {
+    ...(maxCount !== undefined && maxCount > 0 ? { maxCount } : {}),
+    ...(maxAgeSeconds !== undefined && maxAgeSeconds > 0 ? { maxAgeSeconds } : {}),
+    ...(truncateBefore !== undefined && truncateBefore >= 0 ? { truncateBefore } : {}),
+  };
+}
+
+/** Parses (and caches) the metadata a metastream record carries. */
 export function parseStreamMetadata(record: LogRecord): StreamMetadata {
   const cached = parsed.get(record);
   if (cached !== undefined) return cached;
-  let result: StreamMetadata = NO_METADATA;
-  try {
-    const json: unknown = JSON.parse(Buffer.from(record.data).toString('utf8'));
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-      const fields = json as Record<string, unknown>;
-      const maxCount = integerField(fields.$maxCount);
-      const maxAgeSeconds = integerField(fields.$maxAge);
-      const truncateBefore = integerField(fields.$tb);
-      result = {
-        ...(maxCount !== undefined && maxCount > 0 ? { maxCount } : {}),
-        ...(maxAgeSeconds !== undefined && maxAgeSeconds > 0 ? { maxAgeSeconds } : {}),
-        ...(truncateBefore !== undefined && truncateBefore >= 0 ? { truncateBefore } : {}),
-      };
-    }
-  } catch {
-    result = NO_METADATA;
-  }
+  const result = readMetadata(record);
   parsed.set(record, result);
   return result;
 }

@@ -26,7 +26,7 @@ import {
   encodeStreamNotFound,
 } from '../wire/read-responses.js';
 import { isTombstoned } from '../write/commit-check.js';
-import { READ_BATCH_SIZE } from '../subscribe/live-subscription.js';
+import { READ_BATCH_SIZE } from './read-batch-size.js';
 import type { ReadPlan } from './read-plan.js';
 import { encodeResolved, resolveRecord } from './resolved-event.js';
 

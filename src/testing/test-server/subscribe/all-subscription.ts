@@ -18,7 +18,8 @@ import { defaultAllFilter } from '../read/event-filter.js';
 import type { ReadPlan } from '../read/read-plan.js';
 import { encodeResolved, resolveRecord } from '../read/resolved-event.js';
 import { encodeCaughtUp, encodeCheckpoint } from '../wire/read-responses.js';
-import { type LiveItem, LiveSubscription, READ_BATCH_SIZE } from './live-subscription.js';
+import { READ_BATCH_SIZE } from '../read/read-batch-size.js';
+import { type LiveItem, LiveSubscription } from './live-subscription.js';
 import {
   FIRST_RECORD_OF_TF,
   HEAD_OF_TF,

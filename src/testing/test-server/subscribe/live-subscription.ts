@@ -28,9 +28,6 @@ import { randomUUID } from 'node:crypto';
 /** Capacity of a node's live channel (`DefaultLiveBufferSize`). */
 export const LIVE_BUFFER_SIZE = 32;
 
-/** Page size of catch-up reads (`DefaultReadBatchSize`). */
-export const READ_BATCH_SIZE = 32;
-
 /** One item waiting to be written while live. */
 export interface LiveItem {
   /** Encodes the response (lazily: most items of a catching-up subscription are dropped). */

@@ -1,6 +1,7 @@
 /**
  * The official client's generated google-protobuf classes, used by the test server to decode
- * requests. They are CommonJS modules, so they are imported as default imports.
+ * the requests it does not decode by hand (Read, Delete, Tombstone, ServerFeatures). They are
+ * CommonJS modules, so they are imported as default imports.
  *
  * @module
  */
@@ -9,10 +10,6 @@ import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v
 
 /** `event_store.client.streams.ReadReq`. */
 export const ReadReq = streamsPb.ReadReq;
-/** `event_store.client.streams.AppendReq`. */
-export const AppendReq = streamsPb.AppendReq;
-/** `event_store.client.streams.BatchAppendReq`. */
-export const BatchAppendReq = streamsPb.BatchAppendReq;
 /** `event_store.client.streams.DeleteReq`. */
 export const DeleteReq = streamsPb.DeleteReq;
 /** `event_store.client.streams.TombstoneReq`. */
@@ -22,20 +19,12 @@ export const SharedEmpty = sharedPb.Empty;
 
 /** Decoded `ReadReq`. */
 export type ReadRequest = InstanceType<typeof streamsPb.ReadReq>;
-/** Decoded `ReadReq.Options`. */
-export type ReadOptions = InstanceType<typeof streamsPb.ReadReq.Options>;
 /** Decoded `ReadReq.Options.FilterOptions`. */
 export type ReadFilterOptions = InstanceType<typeof streamsPb.ReadReq.Options.FilterOptions>;
-/** Decoded `AppendReq`. */
-export type AppendRequest = InstanceType<typeof streamsPb.AppendReq>;
-/** Decoded `BatchAppendReq`. */
-export type BatchAppendRequest = InstanceType<typeof streamsPb.BatchAppendReq>;
 /** Decoded `DeleteReq`. */
 export type DeleteRequest = InstanceType<typeof streamsPb.DeleteReq>;
 /** Decoded `TombstoneReq`. */
 export type TombstoneRequest = InstanceType<typeof streamsPb.TombstoneReq>;
-/** Decoded `event_store.client.UUID`. */
-export type UuidMessage = InstanceType<typeof sharedPb.UUID>;
 /** Decoded `event_store.client.StreamIdentifier`. */
 export type StreamIdentifierMessage = InstanceType<typeof sharedPb.StreamIdentifier>;
 

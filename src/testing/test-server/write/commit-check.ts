@@ -6,7 +6,6 @@
  */
 import type { EventLog } from '../log/event-log.js';
 import {
-  type StreamMetadata,
   isMetastream,
   isSoftDeleted,
   metastreamOf,
@@ -31,9 +30,6 @@ export type CommitCheck =
       readonly lastRevision: number;
       readonly position: number;
     };
-
-/** Unused by the rules but handy for callers that want both at once. */
-export type { StreamMetadata };
 
 /** True when `stream` (or, for a metastream, its original stream) is tombstoned. */
 export function isTombstoned(log: EventLog, stream: string): boolean {
