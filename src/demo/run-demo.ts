@@ -65,7 +65,9 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     for (const line of await live) print(line);
 
     const history = await recorder.selectEvents(dog, { gt: 0 });
-    print(`Tricks read back: ${history.map((e) => JSON.parse(decoder.decode(e.state)).trick).join(', ')}`);
+    print(
+      `Tricks read back: ${history.map((e) => JSON.parse(decoder.decode(e.state)).trick).join(', ')}`,
+    );
   } finally {
     await persistence.close();
     await server.stop();

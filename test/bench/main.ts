@@ -14,7 +14,9 @@ console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 
 
 console.log('\n## Test server (official client → in-process server)');
 for (const result of await benchTestServer()) {
-  console.log(`${result.name}: median ${fmt(result.median)} ${result.unit} (runs: ${result.runs.map(fmt).join(', ')})`);
+  console.log(
+    `${result.name}: median ${fmt(result.median)} ${result.unit} (runs: ${result.runs.map(fmt).join(', ')})`,
+  );
 }
 
 console.log('\n## Recorders vs raw client (same server, same run)');
