@@ -19,7 +19,12 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 export class StoppableSubscription<T> implements Subscription<T>, AsyncIterator<T> {
   readonly #source: SubscriptionSource<T>;
   readonly #controller = new AbortController();
-  readonly #onStop = new Set<() => void>();
+  /**
+   * Resolvers of the pending `next()` calls, which `stop()` resolves as done. Only the caller's
+   * own promise waits for the producer, and it leaves this set as soon as it settles: nothing
+   * long-lived accumulates reactions, however many items pass.
+   */
+  readonly #pending = new Set<(result: IteratorResult<T>) => void>();
   #iterator: AsyncIterator<T> | undefined;
   #stopped = false;
 
@@ -35,36 +40,50 @@ export class StoppableSubscription<T> implements Subscription<T>, AsyncIterator<
     if (this.#stopped) return;
     this.#stopped = true;
     this.#controller.abort();
-    for (const resolve of this.#onStop) resolve();
-    this.#onStop.clear();
+    for (const resolve of this.#pending) resolve(DONE);
+    this.#pending.clear();
     // Let the producer release its resources; it has been told to stop through the signal.
     this.#iterator?.return?.()?.catch(() => undefined);
   }
 
-  async next(): Promise<IteratorResult<T>> {
-    if (this.#stopped) return DONE;
-    this.#iterator ??= this.#source(this.#controller.signal)[Symbol.asyncIterator]();
-    let resolveStop: (() => void) | undefined;
-    const stopped = new Promise<IteratorReturnResult<undefined>>((resolve) => {
-      resolveStop = () => resolve(DONE);
-      this.#onStop.add(resolveStop);
-    });
+  next(): Promise<IteratorResult<T>> {
+    if (this.#stopped) return Promise.resolve(DONE);
+    let step: Promise<IteratorResult<T>>;
     try {
-      const result = await Promise.race([this.#iterator.next(), stopped]);
-      if (this.#stopped) return DONE;
-      if (result.done) {
-        this.#stopped = true;
-        this.#controller.abort();
-      }
-      return result;
+      this.#iterator ??= this.#source(this.#controller.signal)[Symbol.asyncIterator]();
     } catch (error) {
-      if (this.#stopped) return DONE;
-      this.#stopped = true;
-      this.#controller.abort();
-      throw error;
-    } finally {
-      if (resolveStop) this.#onStop.delete(resolveStop);
+      return Promise.reject(error);
     }
+    try {
+      step = this.#iterator.next();
+    } catch (error) {
+      this.#end();
+      return Promise.reject(error);
+    }
+    // One promise per item: the producer's step settles it, unless stop() does first.
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      this.#pending.add(resolve);
+      step.then(
+        (result) => {
+          this.#pending.delete(resolve);
+          if (this.#stopped) return resolve(DONE);
+          if (result.done) this.#end();
+          resolve(result);
+        },
+        (error: unknown) => {
+          this.#pending.delete(resolve);
+          if (this.#stopped) return resolve(DONE);
+          this.#end();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** The producer ended or failed: stopped, and its signal aborted. */
+  #end(): void {
+    this.#stopped = true;
+    this.#controller.abort();
   }
 
   async return(): Promise<IteratorResult<T>> {

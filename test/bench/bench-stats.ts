@@ -17,6 +17,8 @@ export interface RatioResult {
   readonly ours: readonly number[];
   readonly rawMedian: number;
   readonly oursMedian: number;
+  /** ours / raw of each run. */
+  readonly ratios: readonly number[];
   /** Median of the per-run ratios ours / raw. */
   readonly ratio: number;
 }

@@ -11,12 +11,10 @@ import {
   convertToCommandError,
   jsonEvent,
   RequiredMetadataPropertyMissingError,
-  StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, uniqueStream } from './support/client.js';
-import { iterationErrorOf } from './support/errors.js';
-import { readStreamEvents } from './support/events.js';
+import { expectStreamNotFound, readStreamEvents } from './support/events.js';
 import {
   appendMessage,
   appendOptions,
@@ -30,7 +28,7 @@ import {
   rawStreamsClient,
   readOptions,
   sharedPb,
-  streamIdentifier,
+  streamReadOptions,
   streamsPb,
   trailer,
 } from './support/raw-grpc.js';
@@ -48,10 +46,6 @@ describe('bad input', () => {
     raw.close();
     await client.dispose();
   });
-
-  async function expectNothingWritten(stream: string): Promise<void> {
-    expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
-  }
 
   describe('Append', () => {
     it.each([
@@ -76,7 +70,7 @@ describe('bad input', () => {
         expect(
           (converted as RequiredMetadataPropertyMissingError).requiredMetadataProperties,
         ).toEqual(['type', 'content-type']);
-        await expectNothingWritten(stream);
+        await expectStreamNotFound(client, stream);
       },
     );
 
@@ -87,7 +81,7 @@ describe('bad input', () => {
         appendMessage({ ...VALID, id: 'not-a-uuid' }),
       ]);
       expect(outcome.error?.code).toBe(grpc.status.UNKNOWN);
-      await expectNothingWritten(stream);
+      await expectStreamNotFound(client, stream);
     });
 
     it('rejects a call whose first message is not the options (UNKNOWN)', async () => {
@@ -122,7 +116,7 @@ describe('bad input', () => {
           expect(
             Buffer.from(response.getStreamIdentifier()?.getStreamName_asU8() ?? []).toString(),
           ).toBe(stream);
-          await expectNothingWritten(stream);
+          await expectStreamNotFound(client, stream);
         }
         const stream = uniqueStream();
         const correlation = randomUUID();
@@ -136,17 +130,8 @@ describe('bad input', () => {
   });
 
   describe('Read', () => {
-    function streamRead(stream: string) {
-      const options = readOptions();
-      const streamOptions = new streamsPb.ReadReq.Options.StreamOptions();
-      streamOptions.setStreamIdentifier(streamIdentifier(stream));
-      streamOptions.setStart(new sharedPb.Empty());
-      options.setStream(streamOptions);
-      return options;
-    }
-
     it('rejects a request without uuid_option (INVALID_ARGUMENT)', async () => {
-      const options = streamRead(uniqueStream());
+      const options = streamReadOptions(uniqueStream());
       options.setCount('10');
       options.clearUuidOption();
       const outcome = await rawRead(raw, new streamsPb.ReadReq().setOptions(options));
@@ -154,7 +139,7 @@ describe('bad input', () => {
     });
 
     it('rejects a stream subscription with a filter (INVALID_ARGUMENT)', async () => {
-      const options = streamRead(uniqueStream());
+      const options = streamReadOptions(uniqueStream());
       options.setSubscription(new streamsPb.ReadReq.Options.SubscriptionOptions());
       const filter = new streamsPb.ReadReq.Options.FilterOptions();
       const expression = new streamsPb.ReadReq.Options.FilterOptions.Expression();

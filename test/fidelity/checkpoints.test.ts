@@ -10,6 +10,7 @@
 import {
   type AllStreamResolvedEvent,
   excludeSystemEvents,
+  type Filter,
   type KurrentDBClient,
   type Position,
   streamNameFilter,
@@ -36,24 +37,45 @@ function liveCheckpoints(recorder: SubscriptionRecorder<AllStreamResolvedEvent>)
     .flatMap((s) => (s.kind === 'checkpoint' ? [s.position] : []));
 }
 
+/** Waits until the recorder has seen three live checkpoints. */
+function threeLiveCheckpoints(recorder: SubscriptionRecorder<AllStreamResolvedEvent>) {
+  return recorder.waitFor(
+    'three live checkpoints',
+    () => liveCheckpoints(recorder).length >= 3,
+    10_000,
+  );
+}
+
 describe('filtered $all checkpoints', () => {
   const client = createClient();
   afterAll(() => client.dispose());
+
+  /** Records a `$all` subscription from `from` with the filter `filterFor` makes around the checkpoint callback. */
+  function subscribeFiltered(
+    from: Position,
+    filterFor: (checkpointReached: (subscription: unknown, position: Position) => void) => Filter,
+  ): SubscriptionRecorder<AllStreamResolvedEvent> {
+    const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>();
+    return recorder.attach(
+      client.subscribeToAll({ fromPosition: from, filter: filterFor(recorder.onCheckpoint) }),
+    );
+  }
+
+  /** Expects exactly `interval` `$all` events between each two consecutive checkpoints of `live`. */
+  async function expectEventsBetween(live: readonly Position[], interval: number): Promise<void> {
+    for (let i = 1; i < live.length; i++) {
+      const [from, to] = [live[i - 1], live[i]];
+      if (from && to) expect(await eventsBetween(client, from, to)).toBe(interval);
+    }
+  }
 
   it('excludeSystemEvents with checkpointInterval 2 checkpoints every 64 $all events', async () => {
     const stream = uniqueStream('checkpoints');
     const marker = await appendMarker(client);
     await client.appendToStream(stream, jsonEvents(8));
 
-    const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>();
-    recorder.attach(
-      client.subscribeToAll({
-        fromPosition: marker,
-        filter: excludeSystemEvents({
-          checkpointInterval: 2,
-          checkpointReached: recorder.onCheckpoint,
-        }),
-      }),
+    const recorder = subscribeFiltered(marker, (checkpointReached) =>
+      excludeSystemEvents({ checkpointInterval: 2, checkpointReached }),
     );
     try {
       await recorder.caughtUp();
@@ -71,11 +93,7 @@ describe('filtered $all checkpoints', () => {
       for (let i = 0; i < 20; i++) await client.appendToStream(stream, jsonEvents(10));
       const mine = (e: AllStreamResolvedEvent) => e.event?.streamId === stream;
       await recorder.received(208, mine, 20_000);
-      await recorder.waitFor(
-        'three live checkpoints',
-        () => liveCheckpoints(recorder).length >= 3,
-        10_000,
-      );
+      await threeLiveCheckpoints(recorder);
 
       expect(recorder.confirmations).toBe(1);
       expect(recorder.events.filter(mine)).toHaveLength(208);
@@ -91,10 +109,7 @@ describe('filtered $all checkpoints', () => {
       // (KurrentDB AllReader gives a next-page position with prepare 0)
       const live = liveCheckpoints(recorder);
       for (const c of live) expect(c.commit).toBe(c.prepare);
-      for (let i = 1; i < live.length; i++) {
-        const [from, to] = [live[i - 1], live[i]];
-        if (from && to) expect(await eventsBetween(client, from, to)).toBe(64);
-      }
+      await expectEventsBetween(live, 64);
     } finally {
       await recorder.stop();
     }
@@ -103,32 +118,20 @@ describe('filtered $all checkpoints', () => {
   it('uses maxSearchWindow as the window: interval = multiplier × maxSearchWindow', async () => {
     const stream = uniqueStream('window');
     const marker = await appendMarker(client);
-    const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>();
-    recorder.attach(
-      client.subscribeToAll({
-        fromPosition: marker,
-        filter: streamNameFilter({
-          prefixes: [stream],
-          maxSearchWindow: 10,
-          checkpointInterval: 3,
-          checkpointReached: recorder.onCheckpoint,
-        }),
+    const recorder = subscribeFiltered(marker, (checkpointReached) =>
+      streamNameFilter({
+        prefixes: [stream],
+        maxSearchWindow: 10,
+        checkpointInterval: 3,
+        checkpointReached,
       }),
     );
     try {
       await recorder.caughtUp();
       for (let i = 0; i < 15; i++) await client.appendToStream(stream, jsonEvents(10));
       await recorder.received(150, () => true, 20_000);
-      await recorder.waitFor(
-        'three live checkpoints',
-        () => liveCheckpoints(recorder).length >= 3,
-        10_000,
-      );
-      const live = liveCheckpoints(recorder);
-      for (let i = 1; i < live.length; i++) {
-        const [from, to] = [live[i - 1], live[i]];
-        if (from && to) expect(await eventsBetween(client, from, to)).toBe(30);
-      }
+      await threeLiveCheckpoints(recorder);
+      await expectEventsBetween(liveCheckpoints(recorder), 30);
     } finally {
       await recorder.stop();
     }
@@ -138,16 +141,12 @@ describe('filtered $all checkpoints', () => {
     const stream = uniqueStream('catchup');
     const marker = await appendMarker(client);
     await client.appendToStream(stream, jsonEvents(200));
-    const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>();
-    recorder.attach(
-      client.subscribeToAll({
-        fromPosition: marker,
-        // matches nothing, so every checkpoint comes from counting considered events
-        filter: streamNameFilter({
-          prefixes: [`${stream}-nothing`],
-          checkpointInterval: 1,
-          checkpointReached: recorder.onCheckpoint,
-        }),
+    // matches nothing, so every checkpoint comes from counting considered events
+    const recorder = subscribeFiltered(marker, (checkpointReached) =>
+      streamNameFilter({
+        prefixes: [`${stream}-nothing`],
+        checkpointInterval: 1,
+        checkpointReached,
       }),
     );
     try {

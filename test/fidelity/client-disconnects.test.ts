@@ -4,16 +4,11 @@
  * appends and disposed clients leave the server healthy.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type AllStreamResolvedEvent,
-  type ResolvedEvent,
-  START,
-  StreamNotFoundError,
-} from '@kurrent/kurrentdb-client';
+import { type AllStreamResolvedEvent, type ResolvedEvent, START } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, uniqueStream } from './support/client.js';
-import { iterationErrorOf, within } from './support/errors.js';
-import { idsOf, jsonEvents, readStreamEvents } from './support/events.js';
+import { within } from './support/errors.js';
+import { expectStreamNotFound, idsOf, jsonEvents, readStreamEvents } from './support/events.js';
 import {
   appendMessage,
   appendOptions,
@@ -23,10 +18,7 @@ import {
   rawBatchAppend,
   rawRead,
   rawStreamsClient,
-  readOptions,
-  sharedPb,
-  streamIdentifier,
-  streamsPb,
+  streamReadRequest,
 } from './support/raw-grpc.js';
 import { SubscriptionRecorder } from './support/subscription-recorder.js';
 
@@ -97,13 +89,7 @@ describe('client disconnects', () => {
     await client.appendToStream(stream, jsonEvents(300));
     const raw = rawStreamsClient();
     try {
-      const options = readOptions();
-      const streamOptions = new streamsPb.ReadReq.Options.StreamOptions();
-      streamOptions.setStreamIdentifier(streamIdentifier(stream));
-      streamOptions.setStart(new sharedPb.Empty());
-      options.setStream(streamOptions);
-      options.setCount('300');
-      const request = new streamsPb.ReadReq().setOptions(options);
+      const request = streamReadRequest(stream, 300);
       const partial = await rawRead(raw, request, { until: (messages) => messages.length >= 1 });
       expect(partial.cancelled).toBe(true);
       const full = await rawRead(raw, request);
@@ -129,7 +115,7 @@ describe('client disconnects', () => {
     } finally {
       raw.close();
     }
-    expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
+    await expectStreamNotFound(client, stream);
     await expectHealthy();
   });
 
@@ -149,7 +135,7 @@ describe('client disconnects', () => {
     session.close();
     raw.close();
     await expectHealthy();
-    expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
+    await expectStreamNotFound(client, stream);
   });
 
   it('a disposed client does not disturb another client', async () => {

@@ -9,12 +9,17 @@ import {
   NO_STREAM,
   StreamDeletedError,
   StreamNotFoundError,
-  WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, uniqueStream } from './support/client.js';
-import { errorOf, iterationErrorOf } from './support/errors.js';
-import { idsOf, jsonEvents, readAllEvents, readStreamEvents } from './support/events.js';
+import { errorOf, expectWrongExpectedVersion, iterationErrorOf } from './support/errors.js';
+import {
+  expectStreamNotFound,
+  idsOf,
+  jsonEvents,
+  readAllEvents,
+  readStreamEvents,
+} from './support/events.js';
 import { prepareStream } from './support/stream-states.js';
 
 const DELETED_TB = Number(2n ** 63n - 1n);
@@ -61,31 +66,25 @@ describe('deleteStream', () => {
   it('checks an exact expected revision', async () => {
     const stream = await prepareStream(client, 'existing');
     const error = await errorOf(client.deleteStream(stream, { expectedRevision: 5n }));
-    expect(error).toBeInstanceOf(WrongExpectedVersionError);
-    const wev = error as WrongExpectedVersionError;
-    expect(wev.streamName).toBe(stream);
-    expect(wev.expectedState).toBe(5n);
-    expect(wev.actualState).toBe(2n);
+    expectWrongExpectedVersion(error, { streamName: stream, expectedState: 5n, actualState: 2n });
     expect(await client.deleteStream(stream, { expectedRevision: 2n })).toHaveProperty('position');
   });
 
   it('rejects no_stream on an existing stream (trailer values: -1 expected, current actual)', async () => {
     const stream = await prepareStream(client, 'existing');
     const error = await errorOf(client.deleteStream(stream, { expectedRevision: NO_STREAM }));
-    expect(error).toBeInstanceOf(WrongExpectedVersionError);
-    expect((error as WrongExpectedVersionError).expectedState).toBe(-1n);
-    expect((error as WrongExpectedVersionError).actualState).toBe(2n);
+    expectWrongExpectedVersion(error, { expectedState: -1n, actualState: 2n });
   });
 
   it('fails with wrong expected version on a stream that never existed, even with any', async () => {
     for (const expectedRevision of [ANY, NO_STREAM] as const) {
       const stream = uniqueStream();
       const error = await errorOf(client.deleteStream(stream, { expectedRevision }));
-      expect(error).toBeInstanceOf(WrongExpectedVersionError);
-      const wev = error as WrongExpectedVersionError;
-      expect(wev.streamName).toBe(stream);
-      expect(wev.expectedState).toBe(expectedRevision === ANY ? -2n : -1n);
-      expect(wev.actualState).toBe(-1n);
+      expectWrongExpectedVersion(error, {
+        streamName: stream,
+        expectedState: expectedRevision === ANY ? -2n : -1n,
+        actualState: -1n,
+      });
     }
   });
 
@@ -100,7 +99,7 @@ describe('deleteStream', () => {
     const stream = await prepareStream(client, 'soft-deleted');
     const again = await client.deleteStream(stream);
     expect(again.position).toBeDefined();
-    expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
+    await expectStreamNotFound(client, stream);
   });
 
   it('continues the revisions after a soft delete when appended to again', async () => {

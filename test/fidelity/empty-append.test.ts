@@ -3,18 +3,18 @@
  * non-event record): expected-revision check, result, no trace in the stream or `$all`,
  * undelete of a soft-deleted stream.
  */
-import {
-  ANY,
-  NO_STREAM,
-  STREAM_EXISTS,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
+import { ANY, NO_STREAM, STREAM_EXISTS } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPEND_PATHS } from './support/append-paths.js';
 import { createClient } from './support/client.js';
-import { errorOf, iterationErrorOf } from './support/errors.js';
-import { appendMarker, positionOf, readAllBetween, readStreamEvents } from './support/events.js';
+import { errorOf, expectWrongExpectedVersion } from './support/errors.js';
+import {
+  appendMarker,
+  expectStreamNotFound,
+  positionOf,
+  readAllBetween,
+  readStreamEvents,
+} from './support/events.js';
 import { prepareStream } from './support/stream-states.js';
 
 describe.each(APPEND_PATHS)('empty append through $name', ({ options }) => {
@@ -33,7 +33,7 @@ describe.each(APPEND_PATHS)('empty append through $name', ({ options }) => {
       expect(position.commit).toBeGreaterThan(before.commit);
       const after = await appendMarker(client);
 
-      expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
+      await expectStreamNotFound(client, stream);
       const between = await readAllBetween(client, before, after);
       expect(between.filter((e) => e.streamId === stream)).toEqual([]);
       expect(between.filter((e) => e.position.commit === position.commit)).toEqual([]);
@@ -64,11 +64,11 @@ describe.each(APPEND_PATHS)('empty append through $name', ({ options }) => {
       const error = await errorOf(
         client.appendToStream(stream, [], { ...options, streamState: expected }),
       );
-      expect(error).toBeInstanceOf(WrongExpectedVersionError);
-      const wev = error as WrongExpectedVersionError;
-      expect(wev.streamName).toBe(stream);
-      expect(wev.expectedState).toBe(expected);
-      expect(wev.actualState).toBe(actual);
+      expectWrongExpectedVersion(error, {
+        streamName: stream,
+        expectedState: expected,
+        actualState: actual,
+      });
     },
   );
 

@@ -13,14 +13,15 @@ import {
   appendOptions,
   batchMessage,
   batchRequest,
+  expectingAny,
   grpc,
   rawAppend,
   rawBatchAppend,
   rawRead,
   rawStreamsClient,
-  readOptions,
   sharedPb,
   streamIdentifier,
+  streamReadRequest,
   streamsPb,
   trailer,
 } from './support/raw-grpc.js';
@@ -36,31 +37,22 @@ describe('errors', () => {
     await client.dispose();
   });
 
-  function rawDelete(stream: string, hard: boolean, expectAny = true) {
+  /** A raw Delete, or with `hard` a Tombstone, of `stream` expecting `any`: the call's error. */
+  function rawDelete(stream: string, hard: boolean) {
     return new Promise<grpc.ServiceError | null>((resolve) => {
+      const metadata = new grpc.Metadata();
       const deadline = { deadline: Date.now() + 5_000 };
       if (hard) {
-        const options = new streamsPb.TombstoneReq.Options();
-        options.setStreamIdentifier(streamIdentifier(stream));
-        if (expectAny) options.setAny(new sharedPb.Empty());
-        else options.setNoStream(new sharedPb.Empty());
+        const options = expectingAny(new streamsPb.TombstoneReq.Options(), stream);
         raw.tombstone(
           new streamsPb.TombstoneReq().setOptions(options),
-          new grpc.Metadata(),
+          metadata,
           deadline,
-          (e) => resolve(e),
+          resolve,
         );
       } else {
-        const options = new streamsPb.DeleteReq.Options();
-        options.setStreamIdentifier(streamIdentifier(stream));
-        if (expectAny) options.setAny(new sharedPb.Empty());
-        else options.setNoStream(new sharedPb.Empty());
-        raw.delete(
-          new streamsPb.DeleteReq().setOptions(options),
-          new grpc.Metadata(),
-          deadline,
-          (e) => resolve(e),
-        );
+        const options = expectingAny(new streamsPb.DeleteReq.Options(), stream);
+        raw.delete(new streamsPb.DeleteReq().setOptions(options), metadata, deadline, resolve);
       }
     });
   }
@@ -129,13 +121,7 @@ describe('errors', () => {
 
   it('Read of a missing stream: one stream_not_found message, then the call ends OK', async () => {
     const stream = uniqueStream();
-    const options = readOptions();
-    const streamOptions = new streamsPb.ReadReq.Options.StreamOptions();
-    streamOptions.setStreamIdentifier(streamIdentifier(stream));
-    streamOptions.setStart(new sharedPb.Empty());
-    options.setStream(streamOptions);
-    options.setCount('10');
-    const outcome = await rawRead(raw, new streamsPb.ReadReq().setOptions(options));
+    const outcome = await rawRead(raw, streamReadRequest(stream, 10));
     expect(outcome.error).toBeUndefined();
     expect(outcome.messages.map((m) => m.getContentCase())).toEqual([
       streamsPb.ReadResp.ContentCase.STREAM_NOT_FOUND,
@@ -149,13 +135,7 @@ describe('errors', () => {
 
   it('Read of a tombstoned stream: FAILED_PRECONDITION with stream-deleted', async () => {
     const stream = await prepareStream(client, 'tombstoned');
-    const options = readOptions();
-    const streamOptions = new streamsPb.ReadReq.Options.StreamOptions();
-    streamOptions.setStreamIdentifier(streamIdentifier(stream));
-    streamOptions.setStart(new sharedPb.Empty());
-    options.setStream(streamOptions);
-    options.setCount('10');
-    const outcome = await rawRead(raw, new streamsPb.ReadReq().setOptions(options));
+    const outcome = await rawRead(raw, streamReadRequest(stream, 10));
     expect(outcome.error?.code).toBe(grpc.status.FAILED_PRECONDITION);
     if (outcome.error === undefined) throw new Error('read succeeded');
     expect(trailer(outcome.error, 'exception')).toBe('stream-deleted');
@@ -212,38 +192,36 @@ describe('errors', () => {
     const lenient = createClient('throwOnAppendFailure=false');
     afterAll(() => lenient.dispose());
 
-    it('Append reports the current revision, or -1 for a missing stream', async () => {
-      const stream = await prepareStream(client, 'existing');
-      const failed = await lenient.appendToStream(stream, jsonEvent({ type: 'X', data: {} }), {
-        streamState: NO_STREAM,
-        credentials: APPEND_CREDENTIALS,
-      });
-      expect(failed).toEqual({ success: false, nextExpectedRevision: 2n, position: undefined });
-      const missing = await lenient.appendToStream(
-        uniqueStream(),
-        jsonEvent({ type: 'X', data: {} }),
-        {
+    for (const { name, options, current } of [
+      {
+        name: 'Append reports the current revision, or -1 for a missing stream',
+        options: { credentials: APPEND_CREDENTIALS },
+        current: 2n,
+      },
+      {
+        name: 'BatchAppend reports 1 when a current revision exists (client quirk), or -1 for a missing stream',
+        options: {},
+        current: 1n,
+      },
+    ]) {
+      it(name, async () => {
+        const event = () => jsonEvent({ type: 'X', data: {} });
+        const stream = await prepareStream(client, 'existing');
+        const failed = await lenient.appendToStream(stream, event(), {
+          ...options,
+          streamState: NO_STREAM,
+        });
+        expect(failed).toEqual({
+          success: false,
+          nextExpectedRevision: current,
+          position: undefined,
+        });
+        const missing = await lenient.appendToStream(uniqueStream(), event(), {
+          ...options,
           streamState: STREAM_EXISTS,
-          credentials: APPEND_CREDENTIALS,
-        },
-      );
-      expect(missing).toEqual({ success: false, nextExpectedRevision: -1n, position: undefined });
-    });
-
-    it('BatchAppend reports 1 when a current revision exists (client quirk), or -1 for a missing stream', async () => {
-      const stream = await prepareStream(client, 'existing');
-      const failed = await lenient.appendToStream(stream, jsonEvent({ type: 'X', data: {} }), {
-        streamState: NO_STREAM,
+        });
+        expect(missing).toEqual({ success: false, nextExpectedRevision: -1n, position: undefined });
       });
-      expect(failed).toEqual({ success: false, nextExpectedRevision: 1n, position: undefined });
-      const missing = await lenient.appendToStream(
-        uniqueStream(),
-        jsonEvent({ type: 'X', data: {} }),
-        {
-          streamState: STREAM_EXISTS,
-        },
-      );
-      expect(missing).toEqual({ success: false, nextExpectedRevision: -1n, position: undefined });
-    });
+    }
   });
 });

@@ -10,12 +10,11 @@ import {
   NO_STREAM,
   STREAM_EXISTS,
   StreamDeletedError,
-  WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPEND_PATHS } from './support/append-paths.js';
 import { createClient } from './support/client.js';
-import { errorOf } from './support/errors.js';
+import { errorOf, expectWrongExpectedVersion } from './support/errors.js';
 import { readStreamEvents } from './support/events.js';
 import { prepareStream, type StreamState } from './support/stream-states.js';
 
@@ -87,11 +86,11 @@ describe.each(APPEND_PATHS)('expected revision through $name', ({ options }) => 
 
       const error = await errorOf(attempt);
       if ('wev' in outcome) {
-        expect(error).toBeInstanceOf(WrongExpectedVersionError);
-        const wev = error as WrongExpectedVersionError;
-        expect(wev.streamName).toBe(stream);
-        expect(wev.expectedState).toBe(expected);
-        expect(wev.actualState).toBe(outcome.wev);
+        expectWrongExpectedVersion(error, {
+          streamName: stream,
+          expectedState: expected,
+          actualState: outcome.wev,
+        });
       } else {
         expect(error).toBeInstanceOf(StreamDeletedError);
         expect((error as StreamDeletedError).streamName).toBe(stream);

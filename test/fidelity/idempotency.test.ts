@@ -5,16 +5,16 @@
  */
 import {
   ANY,
+  type AppendToStreamOptions,
   type EventData,
   jsonEvent,
   NO_STREAM,
   STREAM_EXISTS,
-  WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPEND_PATHS } from './support/append-paths.js';
 import { createClient, uniqueStream } from './support/client.js';
-import { errorOf } from './support/errors.js';
+import { errorOf, expectWrongExpectedVersion } from './support/errors.js';
 import { idsOf, readStreamEvents } from './support/events.js';
 
 function events(count: number): EventData[] {
@@ -33,17 +33,26 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
   const client = createClient();
   afterAll(() => client.dispose());
 
+  /** Appends `batch` to `stream` on this path, with `streamState` when given. */
+  const append = (
+    stream: string,
+    batch: EventData[],
+    streamState?: AppendToStreamOptions['streamState'],
+  ) =>
+    client.appendToStream(
+      stream,
+      batch,
+      streamState === undefined ? options : { ...options, streamState },
+    );
+
   describe('weak check (any, stream_exists)', () => {
     it.each([ANY, STREAM_EXISTS] as const)(
       'a full retry with %s returns the original result and writes nothing',
       async (expected) => {
         const stream = uniqueStream();
         const batch = events(3);
-        const original = await client.appendToStream(stream, batch, options);
-        const retry = await client.appendToStream(stream, batch, {
-          ...options,
-          streamState: expected,
-        });
+        const original = await append(stream, batch);
+        const retry = await append(stream, batch, expected);
         expect(retry.success).toBe(true);
         expect(retry.nextExpectedRevision).toBe(original.nextExpectedRevision);
         expect(retry.position).toEqual(original.position);
@@ -51,51 +60,46 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
       },
     );
 
-    it('a retry of a leading part reports the revision and position of its own last event', async () => {
-      const stream = uniqueStream();
-      const batch = events(4);
-      await client.appendToStream(stream, batch, options);
-      const stored = await readStreamEvents(client, stream);
-      const retry = await client.appendToStream(stream, pick(batch, 0, 1), options);
-      expect(retry.nextExpectedRevision).toBe(1n);
-      expect(retry.position).toEqual(stored[1]?.position);
-      expect(await readStreamEvents(client, stream)).toHaveLength(4);
-    });
-
-    it('a retry starting mid-batch is idempotent too', async () => {
-      const stream = uniqueStream();
-      const batch = events(4);
-      await client.appendToStream(stream, batch, options);
-      const stored = await readStreamEvents(client, stream);
-      const retry = await client.appendToStream(stream, pick(batch, 2, 3), options);
-      expect(retry.nextExpectedRevision).toBe(3n);
-      expect(retry.position).toEqual(stored[3]?.position);
-      expect(await readStreamEvents(client, stream)).toHaveLength(4);
-    });
+    for (const { name, retried, last } of [
+      {
+        name: 'a retry of a leading part reports the revision and position of its own last event',
+        retried: [0, 1],
+        last: 1,
+      },
+      { name: 'a retry starting mid-batch is idempotent too', retried: [2, 3], last: 3 },
+    ]) {
+      it(name, async () => {
+        const stream = uniqueStream();
+        const batch = events(4);
+        await append(stream, batch);
+        const stored = await readStreamEvents(client, stream);
+        const retry = await append(stream, pick(batch, ...retried));
+        expect(retry.nextExpectedRevision).toBe(BigInt(last));
+        expect(retry.position).toEqual(stored[last]?.position);
+        expect(await readStreamEvents(client, stream)).toHaveLength(4);
+      });
+    }
 
     it('first id known, a later one new: wrong expected version', async () => {
       const stream = uniqueStream();
       const batch = events(3);
-      await client.appendToStream(stream, batch, options);
-      const [fresh] = events(1);
-      const error = await errorOf(
-        client.appendToStream(stream, [...pick(batch, 0), ...(fresh ? [fresh] : [])], options),
-      );
-      expect(error).toBeInstanceOf(WrongExpectedVersionError);
-      const wev = error as WrongExpectedVersionError;
-      expect(wev.streamName).toBe(stream);
-      expect(wev.expectedState).toBe(ANY);
-      expect(wev.actualState).toBe(2n);
+      await append(stream, batch);
+      const error = await errorOf(append(stream, [...pick(batch, 0), ...events(1)]));
+      expectWrongExpectedVersion(error, {
+        streamName: stream,
+        expectedState: ANY,
+        actualState: 2n,
+      });
       expect(await readStreamEvents(client, stream)).toHaveLength(3);
     });
 
     it('first id new: the whole batch is appended again, duplicates included', async () => {
       const stream = uniqueStream();
       const batch = events(3);
-      await client.appendToStream(stream, batch, options);
+      await append(stream, batch);
       const [fresh] = events(1);
       if (fresh === undefined) throw new Error('no event');
-      const result = await client.appendToStream(stream, [fresh, ...pick(batch, 0)], options);
+      const result = await append(stream, [fresh, ...pick(batch, 0)]);
       expect(result.nextExpectedRevision).toBe(4n);
       const ids = idsOf(await readStreamEvents(client, stream));
       expect(ids).toEqual([...idsOf(batch), fresh.id, batch[0]?.id]);
@@ -106,14 +110,8 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
     it('no_stream retry of the first write returns the original result', async () => {
       const stream = uniqueStream();
       const batch = events(3);
-      const original = await client.appendToStream(stream, batch, {
-        ...options,
-        streamState: NO_STREAM,
-      });
-      const retry = await client.appendToStream(stream, batch, {
-        ...options,
-        streamState: NO_STREAM,
-      });
+      const original = await append(stream, batch, NO_STREAM);
+      const retry = await append(stream, batch, NO_STREAM);
       expect(retry.nextExpectedRevision).toBe(2n);
       expect(retry.position).toEqual(original.position);
       expect(await readStreamEvents(client, stream)).toHaveLength(3);
@@ -123,19 +121,16 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
       const stream = uniqueStream();
       const first = events(3);
       const second = events(2);
-      await client.appendToStream(stream, first, options);
-      const original = await client.appendToStream(stream, second, { ...options, streamState: 2n });
+      await append(stream, first);
+      const original = await append(stream, second, 2n);
       expect(original.nextExpectedRevision).toBe(4n);
       const stored = await readStreamEvents(client, stream);
 
-      const full = await client.appendToStream(stream, second, { ...options, streamState: 2n });
+      const full = await append(stream, second, 2n);
       expect(full.nextExpectedRevision).toBe(4n);
       expect(full.position).toEqual(original.position);
 
-      const part = await client.appendToStream(stream, pick(second, 0), {
-        ...options,
-        streamState: 2n,
-      });
+      const part = await append(stream, pick(second, 0), 2n);
       expect(part.nextExpectedRevision).toBe(3n);
       expect(part.position).toEqual(stored[3]?.position);
 
@@ -144,51 +139,32 @@ describe.each(APPEND_PATHS)('idempotent appends through $name', ({ options }) =>
 
     it('first event matches, a later one differs: wrong expected version', async () => {
       const stream = uniqueStream();
-      const first = events(3);
+      await append(stream, events(3));
       const second = events(2);
-      await client.appendToStream(stream, first, options);
-      await client.appendToStream(stream, second, { ...options, streamState: 2n });
-      const [other] = events(1);
-      const error = await errorOf(
-        client.appendToStream(stream, [...pick(second, 0), ...(other ? [other] : [])], {
-          ...options,
-          streamState: 2n,
-        }),
-      );
-      expect(error).toBeInstanceOf(WrongExpectedVersionError);
-      expect((error as WrongExpectedVersionError).expectedState).toBe(2n);
-      expect((error as WrongExpectedVersionError).actualState).toBe(4n);
+      await append(stream, second, 2n);
+      const error = await errorOf(append(stream, [...pick(second, 0), ...events(1)], 2n));
+      expectWrongExpectedVersion(error, { expectedState: 2n, actualState: 4n });
     });
 
     it('first event differs: wrong expected version', async () => {
       const stream = uniqueStream();
-      await client.appendToStream(stream, events(5), options);
-      const error = await errorOf(
-        client.appendToStream(stream, events(1), { ...options, streamState: 2n }),
-      );
-      expect(error).toBeInstanceOf(WrongExpectedVersionError);
-      expect((error as WrongExpectedVersionError).actualState).toBe(4n);
+      await append(stream, events(5));
+      const error = await errorOf(append(stream, events(1), 2n));
+      expectWrongExpectedVersion(error, { actualState: 4n });
     });
 
     it('no_stream on an existing stream with a different first id: wrong expected version', async () => {
       const stream = uniqueStream();
-      await client.appendToStream(stream, events(3), options);
-      const error = await errorOf(
-        client.appendToStream(stream, events(3), { ...options, streamState: NO_STREAM }),
-      );
-      expect(error).toBeInstanceOf(WrongExpectedVersionError);
-      expect((error as WrongExpectedVersionError).expectedState).toBe(NO_STREAM);
-      expect((error as WrongExpectedVersionError).actualState).toBe(2n);
+      await append(stream, events(3));
+      const error = await errorOf(append(stream, events(3), NO_STREAM));
+      expectWrongExpectedVersion(error, { expectedState: NO_STREAM, actualState: 2n });
     });
 
     it('expected == current always appends, even with known ids', async () => {
       const stream = uniqueStream();
       const batch = events(3);
-      await client.appendToStream(stream, batch, options);
-      const again = await client.appendToStream(stream, pick(batch, 2), {
-        ...options,
-        streamState: 2n,
-      });
+      await append(stream, batch);
+      const again = await append(stream, pick(batch, 2), 2n);
       expect(again.nextExpectedRevision).toBe(3n);
       const ids = idsOf(await readStreamEvents(client, stream));
       expect(ids).toEqual([...idsOf(batch), batch[2]?.id]);

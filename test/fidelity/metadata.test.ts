@@ -3,17 +3,11 @@
  * trips, the metastream `$$x` as an ordinary stream with an implicit `$maxCount: 1`, expected
  * revisions on it, and non-JSON metadata events.
  */
-import {
-  binaryEvent,
-  jsonEvent,
-  NO_STREAM,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
+import { binaryEvent, jsonEvent, NO_STREAM } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, uniqueStream } from './support/client.js';
-import { errorOf, iterationErrorOf } from './support/errors.js';
-import { readStreamEvents } from './support/events.js';
+import { errorOf, expectWrongExpectedVersion } from './support/errors.js';
+import { expectStreamNotFound, readStreamEvents } from './support/events.js';
 
 describe('stream metadata', () => {
   const client = createClient();
@@ -82,11 +76,11 @@ describe('stream metadata', () => {
         streamState: NO_STREAM,
       }),
     );
-    expect(error).toBeInstanceOf(WrongExpectedVersionError);
-    const wev = error as WrongExpectedVersionError;
-    expect(wev.streamName).toBe(meta);
-    expect(wev.expectedState).toBe(NO_STREAM);
-    expect(wev.actualState).toBe(0n);
+    expectWrongExpectedVersion(error, {
+      streamName: meta,
+      expectedState: NO_STREAM,
+      actualState: 0n,
+    });
     const ok = await client.appendToStream(
       meta,
       jsonEvent({ type: '$metadata', data: { version: 2 } }),
@@ -112,6 +106,6 @@ describe('stream metadata', () => {
   it('does not make the stream itself exist', async () => {
     const stream = uniqueStream();
     await client.setStreamMetadata(stream, { label: 'only-metadata' });
-    expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
+    await expectStreamNotFound(client, stream);
   });
 });

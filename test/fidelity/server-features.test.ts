@@ -2,7 +2,11 @@
  * ServerFeatures: what `GetSupportedMethods` advertises, and that the client picks the append
  * path from it (KurrentDB `ServerFeatures.cs`; protocol doc §1.3).
  */
-import { jsonEvent, type KurrentDBClient } from '@kurrent/kurrentdb-client';
+import {
+  type AppendToStreamOptions,
+  jsonEvent,
+  type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 import type { ServerFeatures } from '@kurrent/kurrentdb-client/dist/Client/ServerFeatures.js';
 import featuresGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb.js';
 import type { SupportedMethods } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb.js';
@@ -102,15 +106,22 @@ describe('server features', () => {
     expect(features.supports(streamsGrpc.StreamsService.read)).toBe(true);
   });
 
-  it('makes appendToStream use BatchAppend by default', async () => {
+  /** Appends one event with `options` on a new client, spying on the two paths it can take. */
+  async function spiedAppend(options?: AppendToStreamOptions) {
     const client = newClient();
     const streamCreator = vi.spyOn(internals(client), 'GRPCStreamCreator');
     const execute = vi.spyOn(internals(client), 'execute');
     const result = await client.appendToStream(
       uniqueStream(),
       jsonEvent({ type: 'FeatureProbe', data: {} }),
+      options,
     );
     expect(result.nextExpectedRevision).toBe(0n);
+    return { streamCreator, execute };
+  }
+
+  it('makes appendToStream use BatchAppend by default', async () => {
+    const { streamCreator, execute } = await spiedAppend();
     expect(streamCreator).toHaveBeenCalledWith(
       streamsGrpc.StreamsClient,
       'appendToStream',
@@ -125,15 +136,7 @@ describe('server features', () => {
   });
 
   it('falls back to Append when per-call credentials are given', async () => {
-    const client = newClient();
-    const streamCreator = vi.spyOn(internals(client), 'GRPCStreamCreator');
-    const execute = vi.spyOn(internals(client), 'execute');
-    const result = await client.appendToStream(
-      uniqueStream(),
-      jsonEvent({ type: 'FeatureProbe', data: {} }),
-      { credentials: APPEND_CREDENTIALS },
-    );
-    expect(result.nextExpectedRevision).toBe(0n);
+    const { streamCreator, execute } = await spiedAppend({ credentials: APPEND_CREDENTIALS });
     expect(streamCreator).not.toHaveBeenCalled();
     expect(execute).toHaveBeenCalledWith(
       streamsGrpc.StreamsClient,

@@ -30,7 +30,7 @@ import {
   readOptions,
   streamsPb,
 } from './support/raw-grpc.js';
-import { SubscriptionRecorder } from './support/subscription-recorder.js';
+import { recorderPool } from './support/subscription-recorder.js';
 
 function positionsOf(events: readonly AllStreamResolvedEvent[]): Position[] {
   return events.map((e) => {
@@ -48,16 +48,11 @@ async function appendContiguous(client: KurrentDBClient, stream: string, count: 
 
 describe('subscribeToAll', () => {
   const client = createClient();
-  const recorders: SubscriptionRecorder<AllStreamResolvedEvent>[] = [];
-  const subscribe = (options?: Parameters<typeof client.subscribeToAll>[0]) => {
-    const recorder = new SubscriptionRecorder<AllStreamResolvedEvent>().attach(
-      client.subscribeToAll(options),
-    );
-    recorders.push(recorder);
-    return recorder;
-  };
+  const recorders = recorderPool<AllStreamResolvedEvent>();
+  const subscribe = (options?: Parameters<typeof client.subscribeToAll>[0]) =>
+    recorders.record(client.subscribeToAll(options));
   afterAll(async () => {
-    await Promise.all(recorders.map((r) => r.stop()));
+    await recorders.stopAll();
     await client.dispose();
   });
 

@@ -18,13 +18,11 @@ import {
   type ReadResp,
   rawRead,
   rawStreamsClient,
-  readOptions,
-  sharedPb,
-  streamIdentifier,
+  streamReadOptions,
   streamsPb,
 } from './support/raw-grpc.js';
 import { prepareStream } from './support/stream-states.js';
-import { SubscriptionRecorder } from './support/subscription-recorder.js';
+import { recorderPool } from './support/subscription-recorder.js';
 
 const TOMBSTONE_REVISION = 2n ** 63n - 1n;
 
@@ -34,16 +32,11 @@ function revisionsOf(events: readonly ResolvedEvent[]): bigint[] {
 
 describe('subscribeToStream', () => {
   const client = createClient();
-  const recorders: SubscriptionRecorder<ResolvedEvent>[] = [];
-  const subscribe = (stream: string, options?: Parameters<typeof client.subscribeToStream>[1]) => {
-    const recorder = new SubscriptionRecorder<ResolvedEvent>().attach(
-      client.subscribeToStream(stream, options),
-    );
-    recorders.push(recorder);
-    return recorder;
-  };
+  const recorders = recorderPool<ResolvedEvent>();
+  const subscribe = (stream: string, options?: Parameters<typeof client.subscribeToStream>[1]) =>
+    recorders.record(client.subscribeToStream(stream, options));
   afterAll(async () => {
-    await Promise.all(recorders.map((r) => r.stop()));
+    await recorders.stopAll();
     await client.dispose();
   });
 
@@ -180,11 +173,7 @@ describe('subscribeToStream', () => {
   it('sends confirmation, catch-up events, caught_up, then live events, in that order on the wire', async () => {
     const stream = uniqueStream();
     await client.appendToStream(stream, jsonEvents(3));
-    const options = readOptions();
-    const streamOptions = new streamsPb.ReadReq.Options.StreamOptions();
-    streamOptions.setStreamIdentifier(streamIdentifier(stream));
-    streamOptions.setStart(new sharedPb.Empty());
-    options.setStream(streamOptions);
+    const options = streamReadOptions(stream);
     options.setSubscription(new streamsPb.ReadReq.Options.SubscriptionOptions());
     options.setResolveLinks(false);
     const request = new streamsPb.ReadReq().setOptions(options);

@@ -3,17 +3,11 @@
  * hard-delete branch): the `$streamDeleted` record at revision 2^63-1 in the stream itself, and
  * StreamDeleted from every later operation on the stream and its metastream.
  */
-import {
-  ANY,
-  jsonEvent,
-  NO_STREAM,
-  StreamDeletedError,
-  WrongExpectedVersionError,
-} from '@kurrent/kurrentdb-client';
+import { ANY, jsonEvent, NO_STREAM, StreamDeletedError } from '@kurrent/kurrentdb-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPEND_PATHS } from './support/append-paths.js';
 import { createClient, uniqueStream } from './support/client.js';
-import { errorOf, iterationErrorOf } from './support/errors.js';
+import { errorOf, expectWrongExpectedVersion, iterationErrorOf } from './support/errors.js';
 import { readAllEvents } from './support/events.js';
 import { prepareStream } from './support/stream-states.js';
 
@@ -90,15 +84,11 @@ describe('tombstoneStream', () => {
   it('checks an exact expected revision', async () => {
     const stream = await prepareStream(client, 'existing');
     const error = await errorOf(client.tombstoneStream(stream, { expectedRevision: 5n }));
-    expect(error).toBeInstanceOf(WrongExpectedVersionError);
-    expect((error as WrongExpectedVersionError).streamName).toBe(stream);
-    expect((error as WrongExpectedVersionError).expectedState).toBe(5n);
-    expect((error as WrongExpectedVersionError).actualState).toBe(2n);
+    expectWrongExpectedVersion(error, { streamName: stream, expectedState: 5n, actualState: 2n });
 
     const missing = uniqueStream();
     const onMissing = await errorOf(client.tombstoneStream(missing, { expectedRevision: 0n }));
-    expect(onMissing).toBeInstanceOf(WrongExpectedVersionError);
-    expect((onMissing as WrongExpectedVersionError).actualState).toBe(-1n);
+    expectWrongExpectedVersion(onMissing, { actualState: -1n });
 
     expect((await client.tombstoneStream(stream, { expectedRevision: 2n })).position).toBeDefined();
   });

@@ -1,34 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { binaryEvent, jsonEvent, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type KurrentDBTestServer,
-  startKurrentDBTestServer,
-} from '../../src/testing/test-server/start-test-server.js';
-import { eventually, openRead, rawClient, streamsPb } from './support/raw-grpc.js';
+import { binaryEvent, jsonEvent, START } from '@kurrent/kurrentdb-client';
+import { describe, expect, it } from 'vitest';
+import { useOwnServer } from './support/own-server.js';
+import { eventually, openRead, streamsPb } from './support/raw-grpc.js';
 import { readRequest, streamFrom } from './support/requests.js';
 
-let server: KurrentDBTestServer;
-let client: KurrentDBClient;
-let raw: ReturnType<typeof rawClient>;
-
-beforeAll(async () => {
-  server = await startKurrentDBTestServer();
-  client = KurrentDBClient.connectionString(server.uri);
-  raw = rawClient(`127.0.0.1:${server.port}`);
-});
-
-afterAll(async () => {
-  raw.close();
-  await client.dispose();
-  await server.stop();
-});
+const own = useOwnServer();
 
 const PAYLOAD = new Uint8Array(2_048).fill(7);
 
 async function appendBurst(stream: string, batches: number, size: number): Promise<void> {
   for (let b = 0; b < batches; b++) {
-    await client.appendToStream(
+    await own.client.appendToStream(
       stream,
       Array.from({ length: size }, () => binaryEvent({ type: 'Burst', data: PAYLOAD })),
     );
@@ -39,7 +22,7 @@ describe('a subscriber that stops reading', () => {
   it('falls behind, catches up again and gets every event exactly once, in order', async () => {
     const stream = `bp-${randomUUID()}`;
     const call = openRead(
-      raw,
+      own.raw,
       readRequest((options) => {
         options.setStream(streamFrom(stream));
         options.setSubscription(new streamsPb.ReadReq.Options.SubscriptionOptions());
@@ -66,7 +49,7 @@ describe('a subscriber that stops reading', () => {
     expect(caughtUp).toBeGreaterThanOrEqual(2);
 
     // Live again: a new event arrives right away.
-    await client.appendToStream(stream, [jsonEvent({ type: 'After', data: {} })]);
+    await own.client.appendToStream(stream, [jsonEvent({ type: 'After', data: {} })]);
     await eventually(() => revisions.length === 3_001);
     call.cancel();
   }, 30_000);
@@ -75,7 +58,7 @@ describe('a subscriber that stops reading', () => {
     const stream = `bp-${randomUUID()}`;
     await appendBurst(stream, 20, 100);
     const call = openRead(
-      raw,
+      own.raw,
       readRequest((options) => {
         options.setStream(streamFrom(stream));
         options.setCount('2000');
@@ -91,7 +74,7 @@ describe('a subscriber that stops reading', () => {
     call.cancel();
 
     let read = 0;
-    for await (const _ of client.readStream(stream, { fromRevision: START })) read++;
+    for await (const _ of own.client.readStream(stream, { fromRevision: START })) read++;
     expect(read).toBe(2_000);
   });
 });

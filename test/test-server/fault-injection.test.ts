@@ -3,7 +3,10 @@ import net from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { jsonEvent, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
 import { describe, expect, it } from 'vitest';
-import { startKurrentDBTestServer } from '../../src/testing/test-server/start-test-server.js';
+import {
+  type KurrentDBTestServer,
+  startKurrentDBTestServer,
+} from '../../src/testing/test-server/start-test-server.js';
 
 async function readTypes(client: KurrentDBClient, stream: string): Promise<string[]> {
   const types: string[] = [];
@@ -11,6 +14,27 @@ async function readTypes(client: KurrentDBClient, stream: string): Promise<strin
     types.push(resolved.event?.type ?? '?');
   }
   return types;
+}
+
+/** Runs `test` against a server of its own and an official client, then disposes both. */
+async function withServer(
+  test: (server: KurrentDBTestServer, client: KurrentDBClient) => Promise<void>,
+): Promise<void> {
+  const server = await startKurrentDBTestServer();
+  const client = KurrentDBClient.connectionString(server.uri);
+  try {
+    await test(server, client);
+  } finally {
+    await client.dispose();
+    await server.stop();
+  }
+}
+
+/** Resolves when `subscription` reports that it caught up. */
+function caughtUp(subscription: {
+  once(event: 'caughtUp', listener: () => void): unknown;
+}): Promise<void> {
+  return new Promise((resolve) => subscription.once('caughtUp', () => resolve()));
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -67,33 +91,27 @@ describe('server lifecycle', () => {
   });
 
   it('ends open subscriptions when stopped', async () => {
-    const server = await startKurrentDBTestServer();
-    const client = KurrentDBClient.connectionString(server.uri);
-    try {
+    await withServer(async (server, client) => {
       const subscription = client.subscribeToAll({ fromPosition: START });
       const ended = new Promise<unknown>((resolve) => {
         subscription.on('error', resolve);
         subscription.on('end', () => resolve('end'));
       });
-      await new Promise<void>((resolve) => subscription.once('caughtUp', () => resolve()));
+      await caughtUp(subscription);
       await server.stop();
       expect(await ended).toBeDefined();
-    } finally {
-      await client.dispose();
-    }
+    });
   });
 });
 
 describe('disconnectClients()', () => {
   it('drops connections but keeps the data and keeps listening', async () => {
-    const server = await startKurrentDBTestServer();
-    const client = KurrentDBClient.connectionString(server.uri);
-    try {
+    await withServer(async (server, client) => {
       const stream = `disconnect-${randomUUID()}`;
       await client.appendToStream(stream, [jsonEvent({ type: 'Before', data: {} })]);
       const subscription = client.subscribeToStream(stream, { fromRevision: START });
       const failed = new Promise<unknown>((resolve) => subscription.on('error', resolve));
-      await new Promise<void>((resolve) => subscription.once('caughtUp', () => resolve()));
+      await caughtUp(subscription);
       server.disconnectClients();
       expect(await failed).toBeInstanceOf(Error);
       // The client reconnects on its next calls; the data is still there.
@@ -113,18 +131,13 @@ describe('disconnectClients()', () => {
       } finally {
         await fresh.dispose();
       }
-    } finally {
-      await client.dispose();
-      await server.stop();
-    }
+    });
   });
 });
 
 describe('abortSubscriptions()', () => {
   it('ends every open subscription with the consumer-too-slow status', async () => {
-    const server = await startKurrentDBTestServer();
-    const client = KurrentDBClient.connectionString(server.uri);
-    try {
+    await withServer(async (server, client) => {
       const stream = `abort-${randomUUID()}`;
       const subscriptions = [
         client.subscribeToStream(stream, { fromRevision: START }),
@@ -138,12 +151,7 @@ describe('abortSubscriptions()', () => {
             ),
           ),
       );
-      await Promise.all(
-        subscriptions.map(
-          (subscription) =>
-            new Promise<void>((resolve) => subscription.once('caughtUp', () => resolve())),
-        ),
-      );
+      await Promise.all(subscriptions.map(caughtUp));
       server.abortSubscriptions();
       for (const error of await Promise.all(errors)) {
         expect(error.code).toBe(status.ABORTED);
@@ -158,9 +166,6 @@ describe('abortSubscriptions()', () => {
         expect(resolved.event?.type).toBe('StillFine');
         break;
       }
-    } finally {
-      await client.dispose();
-      await server.stop();
-    }
+    });
   });
 });

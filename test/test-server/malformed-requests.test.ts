@@ -2,16 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { jsonEvent, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type KurrentDBTestServer,
-  startKurrentDBTestServer,
-} from '../../src/testing/test-server/start-test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useOwnServer } from './support/own-server.js';
 import {
   appendRaw,
+  type CallStatus,
   eventually,
   openBatchAppend,
-  rawClient,
   readAllResponses,
   sharedPb,
   streamsPb,
@@ -26,22 +23,11 @@ import {
   uuid,
 } from './support/requests.js';
 
-let server: KurrentDBTestServer;
-let client: ReturnType<typeof rawClient>;
-
-beforeAll(async () => {
-  server = await startKurrentDBTestServer();
-  client = rawClient(`127.0.0.1:${server.port}`);
-});
-
-afterAll(async () => {
-  client.close();
-  await server.stop();
-});
+const own = useOwnServer();
 
 /** The official client still appends and reads: the server survived. */
 async function expectHealthy(): Promise<void> {
-  const official = KurrentDBClient.connectionString(server.uri);
+  const official = KurrentDBClient.connectionString(own.server.uri);
   try {
     const stream = `healthy-${randomUUID()}`;
     await official.appendToStream(stream, [jsonEvent({ type: 'Alive', data: {} })]);
@@ -55,7 +41,10 @@ async function expectHealthy(): Promise<void> {
 
 describe('malformed Read requests', () => {
   it('answers a request without options as an unhandled exception (UNKNOWN)', async () => {
-    const { status: s } = await readAllResponses(client, new streamsPb.ReadReq().serializeBinary());
+    const { status: s } = await readAllResponses(
+      own.raw,
+      new streamsPb.ReadReq().serializeBinary(),
+    );
     expect(s.code).toBe(status.UNKNOWN);
     expect(s.details).toBe('Exception was thrown by handler.');
   });
@@ -66,7 +55,7 @@ describe('malformed Read requests', () => {
     options.setCount('1');
     const request = new streamsPb.ReadReq();
     request.setOptions(options);
-    const { status: s } = await readAllResponses(client, request.serializeBinary());
+    const { status: s } = await readAllResponses(own.raw, request.serializeBinary());
     expect(s.code).toBe(status.INVALID_ARGUMENT);
     expect(s.details).toBe(
       "'uuidOption' is a required argument of type EventStore.Client.Streams.ReadReq+Types+Options+Types+UUIDOption",
@@ -75,7 +64,7 @@ describe('malformed Read requests', () => {
 
   it('rejects a request with neither stream nor $all', async () => {
     const { status: s } = await readAllResponses(
-      client,
+      own.raw,
       readRequest((options) => options.setCount('1')),
     );
     expect(s.code).toBe(status.INVALID_ARGUMENT);
@@ -90,7 +79,7 @@ describe('malformed Read requests', () => {
       options.setSubscription(new streamsPb.ReadReq.Options.SubscriptionOptions());
       options.setReadDirection(streamsPb.ReadReq.Options.ReadDirection.BACKWARDS);
     });
-    const { status: s, responses } = await readAllResponses(client, request);
+    const { status: s, responses } = await readAllResponses(own.raw, request);
     expect(responses).toHaveLength(0);
     expect(s.code).toBe(status.INVALID_ARGUMENT);
     expect(s.details).toBe(
@@ -109,7 +98,7 @@ describe('malformed Read requests', () => {
       filter.setCount(new sharedPb.Empty());
       options.setFilter(filter);
     });
-    const { status: s } = await readAllResponses(client, request);
+    const { status: s } = await readAllResponses(own.raw, request);
     expect(s.code).toBe(status.INVALID_ARGUMENT);
     expect(s.details).toBe('The combination of (Stream, Count, Forwards, Filter) is invalid.');
   });
@@ -119,7 +108,7 @@ describe('malformed Read requests', () => {
       options.setStream(streamFrom(`s-${randomUUID()}`));
       options.setCount('0');
     });
-    const { status: s } = await readAllResponses(client, request);
+    const { status: s } = await readAllResponses(own.raw, request);
     expect(s.code).toBe(status.UNKNOWN);
     expect(s.details).toBe(
       "Unexpected ReadStreamResult: Error >> maxCount should be positive. (Parameter 'maxCount')",
@@ -127,16 +116,45 @@ describe('malformed Read requests', () => {
   });
 
   it('gives INTERNAL for bytes that are not a protobuf message', async () => {
-    const { status: s } = await readAllResponses(client, Buffer.from([0x0a, 0xff, 0xff, 0xff]));
+    const { status: s } = await readAllResponses(own.raw, Buffer.from([0x0a, 0xff, 0xff, 0xff]));
     expect(s.code).toBe(status.INTERNAL);
   });
 });
+
+/** A raw Append of `message` to `stream` whose options `setExpected` completes; its status. */
+async function appendOne(
+  stream: string,
+  setExpected: (options: InstanceType<typeof streamsPb.AppendReq.Options>) => void,
+  message: InstanceType<typeof streamsPb.AppendReq.ProposedMessage>,
+): Promise<CallStatus> {
+  const options = new streamsPb.AppendReq.Options();
+  options.setStreamIdentifier(streamIdentifier(stream));
+  setExpected(options);
+  const first = new streamsPb.AppendReq();
+  first.setOptions(options);
+  const event = new streamsPb.AppendReq();
+  event.setProposedMessage(message);
+  const { status: s } = await appendRaw(own.raw, [
+    first.serializeBinary(),
+    event.serializeBinary(),
+  ]);
+  return s;
+}
+
+/** The responses of a raw read of up to 10 events of `stream`. */
+async function readStreamResponses(stream: string) {
+  const request = readRequest((options) => {
+    options.setStream(streamFrom(stream));
+    options.setCount('10');
+  });
+  return (await readAllResponses(own.raw, request)).responses;
+}
 
 describe('malformed Append requests', () => {
   it('fails when the first message is not the options (UNKNOWN)', async () => {
     const request = new streamsPb.AppendReq();
     request.setProposedMessage(proposed(new streamsPb.AppendReq.ProposedMessage()));
-    const { status: s } = await appendRaw(client, [request.serializeBinary()]);
+    const { status: s } = await appendRaw(own.raw, [request.serializeBinary()]);
     expect(s.code).toBe(status.UNKNOWN);
     expect(s.details).toBe('Exception was thrown by handler.');
   });
@@ -146,7 +164,7 @@ describe('malformed Append requests', () => {
     options.setStreamIdentifier(streamIdentifier(`a-${randomUUID()}`));
     const request = new streamsPb.AppendReq();
     request.setOptions(options);
-    const { status: s } = await appendRaw(client, [request.serializeBinary()]);
+    const { status: s } = await appendRaw(own.raw, [request.serializeBinary()]);
     expect(s.code).toBe(status.INVALID_ARGUMENT);
     expect(s.details).toBe(
       "'None' is not a valid EventStore.Client.Streams.AppendReq+Types+Options+ExpectedStreamRevisionOneofCase",
@@ -155,37 +173,20 @@ describe('malformed Append requests', () => {
 
   it('fails an event id that is not a GUID, and writes nothing', async () => {
     const stream = `a-${randomUUID()}`;
-    const options = new streamsPb.AppendReq.Options();
-    options.setStreamIdentifier(streamIdentifier(stream));
-    options.setAny(new sharedPb.Empty());
-    const first = new streamsPb.AppendReq();
-    first.setOptions(options);
-    const event = new streamsPb.AppendReq();
-    event.setProposedMessage(proposed(new streamsPb.AppendReq.ProposedMessage(), 'T', 'nope'));
-    const { status: s } = await appendRaw(client, [
-      first.serializeBinary(),
-      event.serializeBinary(),
-    ]);
-    expect(s.code).toBe(status.UNKNOWN);
-    const read = await readAllResponses(
-      client,
-      readRequest((o) => {
-        o.setStream(streamFrom(stream));
-        o.setCount('10');
-      }),
+    const s = await appendOne(
+      stream,
+      (options) => options.setAny(new sharedPb.Empty()),
+      proposed(new streamsPb.AppendReq.ProposedMessage(), 'T', 'nope'),
     );
-    expect(read.responses.map((r) => r.getContentCase())).toEqual([
+    expect(s.code).toBe(status.UNKNOWN);
+    const responses = await readStreamResponses(stream);
+    expect(responses.map((r) => r.getContentCase())).toEqual([
       streamsPb.ReadResp.ContentCase.STREAM_NOT_FOUND,
     ]);
   });
 
   it('accepts structured event ids and reads them back as GUID strings', async () => {
     const stream = `a-${randomUUID()}`;
-    const options = new streamsPb.AppendReq.Options();
-    options.setStreamIdentifier(streamIdentifier(stream));
-    options.setNoStream(new sharedPb.Empty());
-    const first = new streamsPb.AppendReq();
-    first.setOptions(options);
     const message = proposed(new streamsPb.AppendReq.ProposedMessage());
     const id = new sharedPb.UUID();
     const structured = new sharedPb.UUID.Structured();
@@ -193,21 +194,14 @@ describe('malformed Append requests', () => {
     structured.setLeastSignificantBits('-81985529216486896'); // 0xfedcba9876543210
     id.setStructured(structured);
     message.setId(id);
-    const event = new streamsPb.AppendReq();
-    event.setProposedMessage(message);
-    const { status: s } = await appendRaw(client, [
-      first.serializeBinary(),
-      event.serializeBinary(),
-    ]);
-    expect(s.code).toBe(status.OK);
-    const read = await readAllResponses(
-      client,
-      readRequest((o) => {
-        o.setStream(streamFrom(stream));
-        o.setCount('10');
-      }),
+    const s = await appendOne(
+      stream,
+      (options) => options.setNoStream(new sharedPb.Empty()),
+      message,
     );
-    expect(read.responses[0]?.getEvent()?.getEvent()?.getId()?.getString()).toBe(
+    expect(s.code).toBe(status.OK);
+    const responses = await readStreamResponses(stream);
+    expect(responses[0]?.getEvent()?.getEvent()?.getId()?.getString()).toBe(
       '01234567-89ab-cdef-fedc-ba9876543210',
     );
   });
@@ -215,7 +209,7 @@ describe('malformed Append requests', () => {
 
 describe('malformed BatchAppend requests', () => {
   it('answers a bad request in-band and keeps serving the same call', async () => {
-    const call = openBatchAppend(client);
+    const call = openBatchAppend(own.raw);
     const bad = batchAppendRequest(`b-${randomUUID()}`, 1);
     bad.getProposedMessagesList()[0]?.getId()?.setString('not-a-guid');
     call.write(bad.serializeBinary());
@@ -237,7 +231,7 @@ describe('malformed BatchAppend requests', () => {
   });
 
   it('ignores a chunk for an unknown correlation id', async () => {
-    const call = openBatchAppend(client);
+    const call = openBatchAppend(own.raw);
     const orphan = new streamsPb.BatchAppendReq();
     orphan.setCorrelationId(uuid());
     orphan.addProposedMessages(proposed(new streamsPb.BatchAppendReq.ProposedMessage()));
@@ -251,7 +245,7 @@ describe('malformed BatchAppend requests', () => {
   });
 
   it('times out a request whose deadline has passed', async () => {
-    const call = openBatchAppend(client);
+    const call = openBatchAppend(own.raw);
     const request = batchAppendRequest(`b-${randomUUID()}`, 1);
     const deadline = new timestampPb.Timestamp();
     deadline.fromDate(new Date(Date.now() - 1_000));
@@ -267,7 +261,7 @@ describe('malformed BatchAppend requests', () => {
   });
 
   it('fails the call when a request without options cannot be handled', async () => {
-    const call = openBatchAppend(client);
+    const call = openBatchAppend(own.raw);
     const request = new streamsPb.BatchAppendReq();
     const id = new sharedPb.UUID();
     id.setString('not-a-guid');
@@ -285,7 +279,7 @@ describe('malformed Delete requests', () => {
     options.setStreamIdentifier(streamIdentifier(`d-${randomUUID()}`));
     const request = new streamsPb.DeleteReq();
     request.setOptions(options);
-    const { status: s } = await unary(client, 'Delete', request.serializeBinary());
+    const { status: s } = await unary(own.raw, 'Delete', request.serializeBinary());
     expect(s.code).toBe(status.INVALID_ARGUMENT);
     expect(s.details).toBe(
       "'None' is not a valid EventStore.Client.Streams.DeleteReq+Types+Options+ExpectedStreamRevisionOneofCase",
@@ -293,7 +287,7 @@ describe('malformed Delete requests', () => {
   });
 
   it('answers a request without options as UNKNOWN', async () => {
-    const { status: s } = await unary(client, 'Tombstone', new Uint8Array(0));
+    const { status: s } = await unary(own.raw, 'Tombstone', new Uint8Array(0));
     expect(s.code).toBe(status.UNKNOWN);
   });
 });

@@ -7,36 +7,30 @@ import {
   FORWARDS,
   jsonEvent,
   KurrentDBClient,
+  type ReadAllOptions,
   START,
 } from '@kurrent/kurrentdb-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type KurrentDBTestServer,
-  startKurrentDBTestServer,
-} from '../../src/testing/test-server/start-test-server.js';
-import { rawClient, readAllResponses, streamsPb } from './support/raw-grpc.js';
+import { describe, expect, it } from 'vitest';
+import { startKurrentDBTestServer } from '../../src/testing/test-server/start-test-server.js';
+import { useOwnServer } from './support/own-server.js';
+import { readAllResponses, streamsPb } from './support/raw-grpc.js';
 import { allFrom, readRequest } from './support/requests.js';
 
-let server: KurrentDBTestServer;
-let client: KurrentDBClient;
-let raw: ReturnType<typeof rawClient>;
-
-beforeAll(async () => {
-  server = await startKurrentDBTestServer();
-  client = KurrentDBClient.connectionString(server.uri);
-  raw = rawClient(`127.0.0.1:${server.port}`);
-});
-
-afterAll(async () => {
-  raw.close();
-  await client.dispose();
-  await server.stop();
-});
+const own = useOwnServer();
 
 async function appendOne(stream: string) {
-  const result = await client.appendToStream(stream, [jsonEvent({ type: 'Placed', data: {} })]);
+  const result = await own.client.appendToStream(stream, [jsonEvent({ type: 'Placed', data: {} })]);
   if (result.position === undefined) throw new Error('no position');
   return result.position;
+}
+
+/** The commit positions of the events a `readAll` with `options` gives. */
+async function readCommits(options: ReadAllOptions): Promise<bigint[]> {
+  const commits: bigint[] = [];
+  for await (const resolved of own.client.readAll(options)) {
+    commits.push(resolved.event?.position.commit ?? -1n);
+  }
+  return commits;
 }
 
 describe('a fresh log', () => {
@@ -71,7 +65,7 @@ describe('positions that are not a record boundary', () => {
       options.setAll(allFrom({ commit: position.commit + 1n, prepare: position.prepare + 1n }));
       options.setCount('10');
     });
-    const { status: s, responses } = await readAllResponses(raw, request);
+    const { status: s, responses } = await readAllResponses(own.raw, request);
     expect(responses).toHaveLength(0);
     expect(s.code).toBe(status.UNKNOWN);
     expect(s.details).toMatch(/^Unexpected ReadAllResult: InvalidPosition >> /);
@@ -84,7 +78,7 @@ describe('positions that are not a record boundary', () => {
       options.setAll(allFrom({ commit: position.commit - 1n, prepare: position.prepare - 1n }));
       options.setSubscription(new streamsPb.ReadReq.Options.SubscriptionOptions());
     });
-    const { status: s, responses } = await readAllResponses(raw, request);
+    const { status: s, responses } = await readAllResponses(own.raw, request);
     expect(responses.map((r) => r.getContentCase())).toEqual([
       streamsPb.ReadResp.ContentCase.CONFIRMATION,
     ]);
@@ -94,7 +88,7 @@ describe('positions that are not a record boundary', () => {
 
   it('are fine for a subscription when beyond the end of the log (it goes live)', async () => {
     const position = await appendOne(`pos-${randomUUID()}`);
-    const subscription = client.subscribeToAll({
+    const subscription = own.client.subscribeToAll({
       fromPosition: {
         commit: position.commit + 1_000_000n,
         prepare: position.prepare + 1_000_000n,
@@ -113,33 +107,19 @@ describe('read boundaries', () => {
     const stream = `pos-${randomUUID()}`;
     const first = await appendOne(stream);
     const second = await appendOne(stream);
-    const forwards: bigint[] = [];
-    for await (const resolved of client.readAll({
-      fromPosition: second,
-      direction: FORWARDS,
-      maxCount: 1,
-    })) {
-      forwards.push(resolved.event?.position.commit ?? -1n);
-    }
-    const backwards: bigint[] = [];
-    for await (const resolved of client.readAll({
+    const forwards = await readCommits({ fromPosition: second, direction: FORWARDS, maxCount: 1 });
+    const backwards = await readCommits({
       fromPosition: second,
       direction: BACKWARDS,
       maxCount: 1,
-    })) {
-      backwards.push(resolved.event?.position.commit ?? -1n);
-    }
+    });
     expect(forwards).toEqual([second.commit]);
     expect(backwards).toEqual([first.commit]);
   });
 
   it('reads backwards from END starting with the newest event', async () => {
     const position = await appendOne(`pos-${randomUUID()}`);
-    const newest: bigint[] = [];
-    for await (const resolved of client.readAll({ fromPosition: END, maxCount: 1 })) {
-      newest.push(resolved.event?.position.commit ?? -1n);
-    }
-    expect(newest).toEqual([position.commit]);
+    expect(await readCommits({ fromPosition: END, maxCount: 1 })).toEqual([position.commit]);
   });
 });
 
@@ -147,15 +127,15 @@ describe('filtered checkpoints', () => {
   it('are positions a subscription can resume from', async () => {
     const type = `Marker${randomUUID().replaceAll('-', '')}`;
     const filter = eventTypeFilter({ prefixes: [type] });
-    const first = client.subscribeToAll({ fromPosition: START, filter });
+    const first = own.client.subscribeToAll({ fromPosition: START, filter });
     const checkpoint = await new Promise<{ commit: bigint; prepare: bigint }>((resolve) => {
       first.on('caughtUp', (info: { position?: { commit: bigint; prepare: bigint } }) => {
         if (info.position !== undefined) resolve(info.position);
       });
     });
     await first.unsubscribe();
-    await client.appendToStream(`pos-${randomUUID()}`, [jsonEvent({ type, data: { n: 1 } })]);
-    const resumed = client.subscribeToAll({ fromPosition: checkpoint, filter });
+    await own.client.appendToStream(`pos-${randomUUID()}`, [jsonEvent({ type, data: { n: 1 } })]);
+    const resumed = own.client.subscribeToAll({ fromPosition: checkpoint, filter });
     for await (const resolved of resumed) {
       expect(resolved.event?.type).toBe(type);
       break;

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonEvent, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
@@ -9,71 +8,16 @@ import {
   type KurrentDBTestServer,
   startKurrentDBTestServer,
 } from '../../src/testing/test-server/start-test-server.js';
+import { makeTestCertificates } from '../support/tls-certificates.js';
 
 let dir: string;
 let server: KurrentDBTestServer;
 
-/** A throw-away CA and a server certificate for localhost / 127.0.0.1, made with openssl. */
-function makeCertificates(into: string): { ca: string; cert: string; key: string } {
-  const path = (name: string) => join(into, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=Test CA',
-    '-keyout',
-    path('ca.key'),
-    '-out',
-    path('ca.crt'),
-  );
-  openssl(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=localhost',
-    '-keyout',
-    path('server.key'),
-    '-out',
-    path('server.csr'),
-  );
-  writeFileSync(
-    path('ext.cnf'),
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n',
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    path('server.csr'),
-    '-CA',
-    path('ca.crt'),
-    '-CAkey',
-    path('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    path('ext.cnf'),
-    '-out',
-    path('server.crt'),
-  );
-  return { ca: path('ca.crt'), cert: path('server.crt'), key: path('server.key') };
-}
-
 beforeAll(async () => {
+  const { ca, cert, key } = makeTestCertificates();
   dir = mkdtempSync(join(tmpdir(), 'kurrentdb-test-server-tls-'));
-  const files = makeCertificates(dir);
-  server = await startKurrentDBTestServer({
-    tls: { cert: readFileSync(files.cert), key: readFileSync(files.key, 'utf8') },
-  });
+  writeFileSync(join(dir, 'ca.pem'), ca);
+  server = await startKurrentDBTestServer({ tls: { cert, key } });
 }, 60_000);
 
 afterAll(async () => {
@@ -88,7 +32,7 @@ describe('TLS', () => {
 
   it('serves appends (grpc-js), reads (Rust bridge) and subscriptions over TLS', async () => {
     const client = KurrentDBClient.connectionString(
-      `${server.uri}&tlsCAFile=${join(dir, 'ca.crt')}`,
+      `${server.uri}&tlsCAFile=${join(dir, 'ca.pem')}`,
     );
     try {
       const stream = `tls-${randomUUID()}`;

@@ -11,7 +11,7 @@ import { BACKWARDS, END, FORWARDS, START } from '@kurrent/kurrentdb-client';
 import { PersistenceError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
 import { describeError } from './client-errors.js';
-import { iterateWithinDeadline } from './deadline.js';
+import { consumeWithinDeadline } from './deadline.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { isNotificationEvent, notificationFilter } from './notification-filter.js';
 import { type ClientRecordedEvent, commitPositionOf, toNotification } from './recorded-event.js';
@@ -58,12 +58,13 @@ export async function* readNotifications(
     try {
       const source = lease.client.readAll({ fromPosition, direction, maxCount, filter });
       const what = `Reading $all from ${describePosition(position, read.backwards)}`;
-      for await (const resolved of iterateWithinDeadline(source, connection.deadlineMs, what)) {
+      await consumeWithinDeadline(source, connection.deadlineMs, what, (resolved) => {
         received += 1;
         const commit = commitPositionOf(resolved);
-        if (resolved.event === undefined || commit === undefined) continue;
-        page.push({ event: resolved.event as ClientRecordedEvent, commit });
-      }
+        if (resolved.event !== undefined && commit !== undefined) {
+          page.push({ event: resolved.event as ClientRecordedEvent, commit });
+        }
+      });
     } catch (error) {
       connection.reportFailure(lease, error);
       const hint =

@@ -12,7 +12,7 @@ import { withinDeadline } from './deadline.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { toEventData, toStoredEvent } from './recorded-event.js';
 import { planStreamRead } from './stream-read-plan.js';
-import { readLastEvent, readStreamEvents } from './stream-reader.js';
+import { readLastEvent, selectStreamEvents } from './stream-reader.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,11 +83,12 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
       return last === undefined ? undefined : Number(last.revision);
     });
     if (plan === undefined) return [];
-    const events = await readStreamEvents(this.connection, originatorId, plan);
     const above = plan.above;
-    return events
-      .filter((event) => above === undefined || Number(event.revision) > above)
-      .map((event) => toStoredEvent(originatorId, event));
+    return selectStreamEvents(this.connection, originatorId, plan, (event) =>
+      above === undefined || Number(event.revision) > above
+        ? toStoredEvent(originatorId, event)
+        : undefined,
+    );
   }
 
   /** Releases this recorder's reference to the connection (the last one closes it). */
@@ -105,12 +106,15 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
  */
 function checkBatch(events: readonly StoredEvent[]): StoredEvent {
   const first = events[0] as StoredEvent;
-  if (events.some((event) => event.originatorId !== first.originatorId)) {
-    throw new ProgrammingError(
-      "KurrentDB can't atomically store events of more than one aggregate (stream) in one call",
-    );
+  for (let index = 1; index < events.length; index++) {
+    if ((events[index] as StoredEvent).originatorId !== first.originatorId) {
+      throw new ProgrammingError(
+        "KurrentDB can't atomically store events of more than one aggregate (stream) in one call",
+      );
+    }
   }
-  for (const [index, event] of events.entries()) {
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as StoredEvent;
     if (!Number.isSafeInteger(event.originatorVersion) || event.originatorVersion < 0) {
       throw new ProgrammingError(
         `Originator version ${event.originatorVersion} is not a non-negative integer (KurrentDB versions start at 0)`,

@@ -6,7 +6,7 @@
 import { BACKWARDS, END, FORWARDS } from '@kurrent/kurrentdb-client';
 import { PersistenceError } from '../../core/errors.js';
 import { describeError, isMissingStream } from './client-errors.js';
-import { iterateWithinDeadline } from './deadline.js';
+import { consumeWithinDeadline } from './deadline.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import type { ClientRecordedEvent } from './recorded-event.js';
 
@@ -23,13 +23,26 @@ export interface StreamRead {
  *
  * @throws PersistenceError for any other failure (the client's error is the cause).
  */
-export async function readStreamEvents(
+export function readStreamEvents(
   connection: KurrentDBConnection,
   streamName: string,
   read: StreamRead,
 ): Promise<ClientRecordedEvent[]> {
+  return selectStreamEvents(connection, streamName, read, (event) => event);
+}
+
+/**
+ * Like {@link readStreamEvents}, but each event is turned into what `select` returns as soon as it
+ * arrives (`undefined`: left out), so the client's event can be dropped at once.
+ */
+export async function selectStreamEvents<R>(
+  connection: KurrentDBConnection,
+  streamName: string,
+  read: StreamRead,
+  select: (event: ClientRecordedEvent) => R | undefined,
+): Promise<R[]> {
   const lease = connection.lease();
-  const events: ClientRecordedEvent[] = [];
+  const selected: R[] = [];
   try {
     const source = lease.client.readStream(streamName, {
       fromRevision: read.from === 'end' ? END : read.from,
@@ -37,10 +50,12 @@ export async function readStreamEvents(
       maxCount: read.maxCount,
     });
     const what = `Reading stream '${streamName}'`;
-    for await (const resolved of iterateWithinDeadline(source, connection.deadlineMs, what)) {
-      if (resolved.event) events.push(resolved.event as ClientRecordedEvent);
-    }
-    return events;
+    await consumeWithinDeadline(source, connection.deadlineMs, what, (resolved) => {
+      if (resolved.event === undefined) return;
+      const item = select(resolved.event as ClientRecordedEvent);
+      if (item !== undefined) selected.push(item);
+    });
+    return selected;
   } catch (error) {
     if (isMissingStream(error)) return [];
     connection.reportFailure(lease, error);

@@ -40,6 +40,20 @@ export const newOriginatorId = (): string => randomUUID();
 /** A topic no other test uses: `contract.test:<name>-<uuid>`. */
 export const uniqueTopic = (name: string): string => `contract.test:${name}-${randomUUID()}`;
 
+/**
+ * Three events, each with a fresh topic: `e1` and `e2` as versions 0 and 1 of `first`, `e3` as
+ * version `thirdVersion` of `third`.
+ */
+export function threeTopicEvents(first: string, third: string, thirdVersion: number) {
+  const topics = [uniqueTopic('Topic1'), uniqueTopic('Topic2'), uniqueTopic('Topic3')] as const;
+  return {
+    topics,
+    e1: makeEvent(first, 0, { topic: topics[0] }),
+    e2: makeEvent(first, 1, { topic: topics[1] }),
+    e3: makeEvent(third, thirdVersion, { topic: topics[2] }),
+  };
+}
+
 /** The comparable form of a stored event: state as hex, no notification id. */
 export interface ComparableEvent {
   readonly originatorId: string;

@@ -16,6 +16,7 @@ import {
   rejectionOf,
   selectOwnNotifications,
   strictlyIncreasing,
+  threeTopicEvents,
   uniqueTopic,
 } from './fixtures.js';
 import { useRecorders } from './lifecycle.js';
@@ -25,10 +26,7 @@ async function writeThree(recorder: ApplicationRecorder) {
   const max1 = await recorder.maxNotificationId();
   const a = newOriginatorId();
   const b = newOriginatorId();
-  const topics = [uniqueTopic('Topic1'), uniqueTopic('Topic2'), uniqueTopic('Topic3')] as const;
-  const e1 = makeEvent(a, 0, { topic: topics[0] });
-  const e2 = makeEvent(a, 1, { topic: topics[1] });
-  const e3 = makeEvent(b, 0, { topic: topics[2] });
+  const { topics, e1, e2, e3 } = threeTopicEvents(a, b, 0);
   const idsA = await recorder.insertEvents([e1, e2]);
   const idsB = await recorder.insertEvents([e3]);
   const notifications = await selectOwnNotifications(recorder, [a, b], { after: max1 });

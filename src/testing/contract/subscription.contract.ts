@@ -15,6 +15,7 @@ import {
   newOriginatorId,
   selectOwnNotifications,
   takeOwn,
+  threeTopicEvents,
   uniqueTopic,
   within,
 } from './fixtures.js';
@@ -24,12 +25,9 @@ import { useRecorders } from './lifecycle.js';
 async function writeTwo(recorder: ApplicationRecorder) {
   const max1 = await recorder.maxNotificationId();
   const id = newOriginatorId();
-  const topics = [uniqueTopic('Topic1'), uniqueTopic('Topic2'), uniqueTopic('Topic3')] as const;
-  const e1 = makeEvent(id, 0, { topic: topics[0] });
-  const e2 = makeEvent(id, 1, { topic: topics[1] });
+  const { topics, e1, e2, e3 } = threeTopicEvents(id, id, 2);
   await recorder.insertEvents([e1, e2]);
   const max2 = await recorder.maxNotificationId();
-  const e3 = makeEvent(id, 2, { topic: topics[2] });
   return { id, max1, max2, topics, e1, e2, e3 };
 }
 

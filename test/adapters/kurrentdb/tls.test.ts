@@ -12,7 +12,7 @@ import {
   takeOwn,
 } from '../../../src/testing/contract/fixtures.js';
 import { startKurrentDBTestServer } from '../../../src/testing/test-server/start-test-server.js';
-import { makeTestCertificates, type TestCertificates } from './tls-certificates.js';
+import { makeTestCertificates, type TestCertificates } from '../../support/tls-certificates.js';
 
 const TLS_FAILURE = /certificate|self[- ]signed|unknown ?ca|issuer|handshake|tls|ssl/i;
 

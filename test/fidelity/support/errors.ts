@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
+import { expect } from 'vitest';
 
 /** Awaits `operation` and returns what it rejected with; fails if it resolved. */
 export async function errorOf(
@@ -14,6 +16,23 @@ export async function errorOf(
     return error;
   }
   throw new Error('expected the operation to fail, but it succeeded');
+}
+
+/** The fields of a `WrongExpectedVersionError` to check; the ones left out are not checked. */
+export type WrongExpectedVersionFields = Partial<
+  Pick<WrongExpectedVersionError, 'streamName' | 'expectedState' | 'actualState'>
+>;
+
+/** Asserts that `error` is a `WrongExpectedVersionError` whose fields are `fields` (`toBe`). */
+export function expectWrongExpectedVersion(
+  error: unknown,
+  fields: WrongExpectedVersionFields,
+): void {
+  expect(error).toBeInstanceOf(WrongExpectedVersionError);
+  const wev = error as WrongExpectedVersionError;
+  if ('streamName' in fields) expect(wev.streamName).toBe(fields.streamName);
+  if ('expectedState' in fields) expect(wev.expectedState).toBe(fields.expectedState);
+  if ('actualState' in fields) expect(wev.actualState).toBe(fields.actualState);
 }
 
 /** Drains an async iterable and returns what it threw; fails if it completed. */

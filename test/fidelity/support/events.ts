@@ -15,13 +15,20 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type ResolvedEvent,
+  StreamNotFoundError,
 } from '@kurrent/kurrentdb-client';
 import { expect } from 'vitest';
 import { uniqueStream } from './client.js';
+import { iterationErrorOf } from './errors.js';
 
 /** `count` JSON events of `type` with data `{ index }`. */
 export function jsonEvents(count: number, type = 'FidelityTested'): EventData[] {
   return Array.from({ length: count }, (_, index) => jsonEvent({ type, data: { index } }));
+}
+
+/** Asserts that reading `stream` fails with `StreamNotFoundError`: nothing was written to it. */
+export async function expectStreamNotFound(client: KurrentDBClient, stream: string): Promise<void> {
+  expect(await iterationErrorOf(client.readStream(stream))).toBeInstanceOf(StreamNotFoundError);
 }
 
 /** Drains an async iterable into an array. */

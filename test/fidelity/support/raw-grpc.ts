@@ -25,15 +25,8 @@ import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 import { grpcAddress } from './client.js';
 
-export type { StreamsClient } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
-export type {
-  AppendReq,
-  AppendResp,
-  BatchAppendReq,
-  BatchAppendResp,
-  ReadReq,
-  ReadResp,
-} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
+/** The generated classes and the types tests name; build other messages from `streamsPb`. */
+export type { ReadResp, StreamsClient };
 export { grpc, sharedPb, streamsPb };
 
 /** A raw `Streams` client on a channel of its own. Close it with `client.close()`. */
@@ -63,34 +56,48 @@ export interface ProposedEvent {
   readonly data?: Uint8Array;
 }
 
-/** `AppendReq` carrying the options (expected state `any`). */
-export function appendOptions(stream: string): AppendReq {
-  const options = new streamsPb.AppendReq.Options();
+/** Options of an Append, Delete or Tombstone: they name the stream and take expected `any`. */
+interface ExpectingOptions {
+  setStreamIdentifier(value?: StreamIdentifier): unknown;
+  setAny(value?: InstanceType<typeof sharedPb.Empty>): unknown;
+}
+
+/** Sets `stream` and the expected state `any` on `options`; returns them. */
+export function expectingAny<T extends ExpectingOptions>(options: T, stream: string): T {
   options.setStreamIdentifier(streamIdentifier(stream));
   options.setAny(new sharedPb.Empty());
-  return new streamsPb.AppendReq().setOptions(options);
+  return options;
 }
 
-/** `AppendReq` carrying one proposed message. */
-export function appendMessage(event: ProposedEvent): AppendReq {
-  const message = new streamsPb.AppendReq.ProposedMessage();
-  message.setId(uuid(event.id));
-  if (event.type !== undefined) message.getMetadataMap().set('type', event.type);
-  if (event.contentType !== undefined)
-    message.getMetadataMap().set('content-type', event.contentType);
-  message.setData(event.data ?? Uint8Array.from(Buffer.from('{}')));
-  return new streamsPb.AppendReq().setProposedMessage(message);
+/** `AppendReq` carrying the options (expected state `any`). */
+export function appendOptions(stream: string): AppendReq {
+  return new streamsPb.AppendReq().setOptions(
+    expectingAny(new streamsPb.AppendReq.Options(), stream),
+  );
 }
 
-/** `BatchAppendReq.ProposedMessage` for one event. */
-export function batchMessage(event: ProposedEvent): BatchAppendReq.ProposedMessage {
-  const message = new streamsPb.BatchAppendReq.ProposedMessage();
+/** Fills `message`, of Append or BatchAppend, with `event`. */
+function proposed<T extends AppendReq.ProposedMessage | BatchAppendReq.ProposedMessage>(
+  message: T,
+  event: ProposedEvent,
+): T {
   message.setId(uuid(event.id));
   if (event.type !== undefined) message.getMetadataMap().set('type', event.type);
   if (event.contentType !== undefined)
     message.getMetadataMap().set('content-type', event.contentType);
   message.setData(event.data ?? Uint8Array.from(Buffer.from('{}')));
   return message;
+}
+
+/** `AppendReq` carrying one proposed message. */
+export function appendMessage(event: ProposedEvent): AppendReq {
+  const message = proposed(new streamsPb.AppendReq.ProposedMessage(), event);
+  return new streamsPb.AppendReq().setProposedMessage(message);
+}
+
+/** `BatchAppendReq.ProposedMessage` for one event. */
+export function batchMessage(event: ProposedEvent): BatchAppendReq.ProposedMessage {
+  return proposed(new streamsPb.BatchAppendReq.ProposedMessage(), event);
 }
 
 /** Outcome of a unary or client-streaming call. */
@@ -268,4 +275,21 @@ export function readOptions(): ReadReq.Options {
   options.setNoFilter(new sharedPb.Empty());
   options.setReadDirection(streamsPb.ReadReq.Options.ReadDirection.FORWARDS);
   return options;
+}
+
+/** {@link readOptions} reading `stream` from its start. */
+export function streamReadOptions(stream: string): ReadReq.Options {
+  const options = readOptions();
+  const streamOptions = new streamsPb.ReadReq.Options.StreamOptions();
+  streamOptions.setStreamIdentifier(streamIdentifier(stream));
+  streamOptions.setStart(new sharedPb.Empty());
+  options.setStream(streamOptions);
+  return options;
+}
+
+/** A `ReadReq` of at most `count` events of `stream`, from its start. */
+export function streamReadRequest(stream: string, count: number): ReadReq {
+  const options = streamReadOptions(stream);
+  options.setCount(String(count));
+  return new streamsPb.ReadReq().setOptions(options);
 }

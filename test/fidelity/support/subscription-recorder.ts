@@ -156,3 +156,26 @@ export class SubscriptionRecorder<E> {
     for (const waiter of [...this.#waiters]) waiter();
   }
 }
+
+/** Recorders started by one test file, to be stopped together in its `afterAll`. */
+export interface RecorderPool<E> {
+  /** Starts recording `subscription`. */
+  record(subscription: ReadableSubscription<E>): SubscriptionRecorder<E>;
+  /** Stops every recorder started so far. */
+  stopAll(): Promise<void>;
+}
+
+/** A new, empty {@link RecorderPool}. */
+export function recorderPool<E>(): RecorderPool<E> {
+  const recorders: SubscriptionRecorder<E>[] = [];
+  return {
+    record(subscription) {
+      const recorder = new SubscriptionRecorder<E>().attach(subscription);
+      recorders.push(recorder);
+      return recorder;
+    },
+    async stopAll() {
+      await Promise.all(recorders.map((r) => r.stop()));
+    },
+  };
+}

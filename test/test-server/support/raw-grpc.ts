@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { type ClientReadableStream, Client, type Metadata, credentials } from '@grpc/grpc-js';
+import {
+  Client,
+  type ClientReadableStream,
+  credentials,
+  type Metadata,
+  type ServiceError,
+  type StatusObject,
+} from '@grpc/grpc-js';
 import sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
 import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
 
@@ -26,6 +33,26 @@ function trailersOf(metadata: Metadata | undefined): Record<string, string> {
   return out;
 }
 
+function callStatus(status: StatusObject): CallStatus {
+  return { code: status.code, details: status.details, trailers: trailersOf(status.metadata) };
+}
+
+/** The outcome of a call with a single response (unary or client streaming). */
+export interface SingleResponseOutcome {
+  readonly status: CallStatus;
+  readonly response: Buffer | undefined;
+}
+
+/** A grpc-js callback for a single-response call that resolves with its outcome. */
+function settleWith(
+  resolve: (outcome: SingleResponseOutcome) => void,
+): (error: ServiceError | null, response?: Buffer) => void {
+  return (error, response) => {
+    const status = error === null ? { code: 0, details: 'OK', trailers: {} } : callStatus(error);
+    resolve({ status, response });
+  };
+}
+
 /** A raw client on `address` (`host:port`, plaintext). Close it when done. */
 export function rawClient(address: string): Client {
   return new Client(address, credentials.createInsecure());
@@ -36,23 +63,14 @@ export function unary(
   client: Client,
   method: string,
   request: Uint8Array,
-): Promise<{ status: CallStatus; response: Buffer | undefined }> {
+): Promise<SingleResponseOutcome> {
   return new Promise((resolve) => {
     client.makeUnaryRequest(
       `${STREAMS}/${method}`,
       identity,
       identity,
       Buffer.from(request),
-      (error, response) => {
-        resolve({
-          status: {
-            code: error?.code ?? 0,
-            details: error?.details ?? 'OK',
-            trailers: trailersOf(error?.metadata),
-          },
-          response,
-        });
-      },
+      settleWith(resolve),
     );
   });
 }
@@ -64,26 +82,12 @@ export function readAllResponses(
 ): Promise<{ status: CallStatus; responses: InstanceType<typeof streamsPb.ReadResp>[] }> {
   return new Promise((resolve) => {
     const responses: InstanceType<typeof streamsPb.ReadResp>[] = [];
-    const call = client.makeServerStreamRequest(
-      `${STREAMS}/Read`,
-      identity,
-      identity,
-      Buffer.from(request),
-    );
+    const call = openRead(client, request);
     call.on('data', (bytes: Buffer) => {
       responses.push(streamsPb.ReadResp.deserializeBinary(new Uint8Array(bytes)));
     });
     call.on('error', () => undefined);
-    call.on('status', (status) => {
-      resolve({
-        status: {
-          code: status.code,
-          details: status.details,
-          trailers: trailersOf(status.metadata),
-        },
-        responses,
-      });
-    });
+    call.on('status', (status) => resolve({ status: callStatus(status), responses }));
   });
 }
 
@@ -101,22 +105,13 @@ export function openRead(client: Client, request: Uint8Array): ClientReadableStr
 export function appendRaw(
   client: Client,
   requests: readonly Uint8Array[],
-): Promise<{ status: CallStatus; response: Buffer | undefined }> {
+): Promise<SingleResponseOutcome> {
   return new Promise((resolve) => {
     const call = client.makeClientStreamRequest(
       `${STREAMS}/Append`,
       identity,
       identity,
-      (error, response) => {
-        resolve({
-          status: {
-            code: error?.code ?? 0,
-            details: error?.details ?? 'OK',
-            trailers: trailersOf(error?.metadata),
-          },
-          response,
-        });
-      },
+      settleWith(resolve),
     );
     for (const request of requests) call.write(Buffer.from(request));
     call.end();
@@ -128,9 +123,7 @@ export function openBatchAppend(client: Client) {
   const responses: InstanceType<typeof streamsPb.BatchAppendResp>[] = [];
   const call = client.makeBidiStreamRequest(`${STREAMS}/BatchAppend`, identity, identity);
   const status = new Promise<CallStatus>((resolve) => {
-    call.on('status', (s) =>
-      resolve({ code: s.code, details: s.details, trailers: trailersOf(s.metadata) }),
-    );
+    call.on('status', (s) => resolve(callStatus(s)));
   });
   call.on('data', (bytes: Buffer) => {
     responses.push(streamsPb.BatchAppendResp.deserializeBinary(new Uint8Array(bytes)));

@@ -95,6 +95,16 @@ export function batchAppendHandler(state: ServerState) {
       if (closed) return;
       call.write(encodeBatchAppendResponse(correlationId, stream, undefined, result));
     };
+    /** Ends the pending write of `correlationId` with its one response. */
+    const finish = (
+      correlationId: string,
+      write: PendingWrite,
+      result: BatchAppendResult,
+    ): void => {
+      pending.delete(correlationId);
+      clearTimeout(write.timer);
+      respond(correlationId, write.stream, result);
+    };
     const shutdown = (): void => {
       closed = true;
       for (const write of pending.values()) clearTimeout(write.timer);
@@ -147,9 +157,7 @@ export function batchAppendHandler(state: ServerState) {
             const id = correlationId;
             const timer = setTimeout(() => {
               const write = pending.get(id);
-              if (write === undefined) return;
-              pending.delete(id);
-              respond(id, write.stream, timeoutResult());
+              if (write !== undefined) finish(id, write, timeoutResult());
             }, timeout);
             timer.unref();
             pending.set(correlationId, {
@@ -175,11 +183,9 @@ export function batchAppendHandler(state: ServerState) {
           }
           const size = eventSizeOnDisk(event);
           if (size > MAX_APPEND_EVENT_SIZE) {
-            pending.delete(correlationId);
-            clearTimeout(write.timer);
-            respond(
+            finish(
               correlationId,
-              write.stream,
+              write,
               error(
                 CODE_INVALID_ARGUMENT,
                 'MaximumAppendEventSizeExceeded',
@@ -192,11 +198,9 @@ export function batchAppendHandler(state: ServerState) {
           write.events.push(event);
         }
         if (write.size > MAX_APPEND_SIZE) {
-          pending.delete(correlationId);
-          clearTimeout(write.timer);
-          respond(
+          finish(
             correlationId,
-            write.stream,
+            write,
             error(
               CODE_INVALID_ARGUMENT,
               'MaximumAppendSizeExceeded',
@@ -205,9 +209,7 @@ export function batchAppendHandler(state: ServerState) {
           );
         }
         if (!request.isFinal || !pending.has(correlationId)) return;
-        pending.delete(correlationId);
-        clearTimeout(write.timer);
-        respond(correlationId, write.stream, complete(state, write));
+        finish(correlationId, write, complete(state, write));
       } catch (caught) {
         // Like the node: any failure of one request becomes a BadRequest for it, unless the
         // request has no options to take the stream identifier from (then the call fails).

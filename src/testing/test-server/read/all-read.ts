@@ -7,6 +7,7 @@
  */
 import { type RpcError, plainError } from '../grpc/rpc-errors.js';
 import type { EventLog } from '../log/event-log.js';
+import { exceedsInt64 } from '../wire/int64.js';
 import { status } from '@grpc/grpc-js';
 import { defaultAllFilter } from './event-filter.js';
 import type { ReadPlan } from './read-plan.js';
@@ -19,14 +20,12 @@ export type CheckedPosition =
   | { readonly kind: 'valid'; readonly position: number }
   | { readonly kind: 'invalid'; readonly reason: string };
 
-const INT64_MAX = 9_223_372_036_854_775_807n;
-
 /**
  * Checks a `{commit, prepare}` position against the log: it must be a record boundary (an
  * event, an empty write, the start of the log or its head).
  */
 export function checkPosition(log: EventLog, commit: bigint, prepare: bigint): CheckedPosition {
-  if (commit > INT64_MAX || prepare > INT64_MAX) {
+  if (exceedsInt64(commit, prepare)) {
     return { kind: 'invalid', reason: 'Invalid position.' };
   }
   const position = Number(commit);

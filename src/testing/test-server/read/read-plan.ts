@@ -13,6 +13,7 @@ import {
   unhandledExceptionError,
 } from '../grpc/rpc-errors.js';
 import { type ReadFilterOptions, type ReadRequest, ReadCases } from '../wire/generated.js';
+import { exceedsInt64, saturatedNumber } from '../wire/int64.js';
 import type { UuidFormat } from '../wire/read-responses.js';
 import { InvalidRegexError } from './dotnet-regex.js';
 import { type RecordFilter, filterOf } from './event-filter.js';
@@ -64,16 +65,9 @@ export type ReadPlan =
       readonly filter: AllFilter | undefined;
     });
 
-const INT64_MAX = 9_223_372_036_854_775_807n;
-
 const STREAM_CASES = ['None', 'Stream', 'All'] as const;
 const COUNT_CASES: Record<number, string> = { 0: 'None', 5: 'Count', 6: 'Subscription' };
 const FILTER_CASES: Record<number, string> = { 0: 'None', 7: 'Filter', 8: 'NoFilter' };
-
-function toSafeCount(value: string): number {
-  const count = BigInt(value);
-  return count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(count);
-}
 
 function allFilterOf(options: ReadFilterOptions): AllFilter | RpcError {
   if (!options.hasEventType() && !options.hasStreamIdentifier()) {
@@ -158,7 +152,7 @@ export function planRead(request: ReadRequest): ReadPlan | RpcError {
       stream,
       from,
       backwards,
-      count: toSafeCount(options.getCount()),
+      count: saturatedNumber(BigInt(options.getCount())),
       compatibility: options.getControlOption()?.getCompatibility() ?? 0,
     };
   }
@@ -191,7 +185,7 @@ export function planRead(request: ReadRequest): ReadPlan | RpcError {
   if (countCase === ReadCases.subscription) {
     return { ...common, kind: 'all-subscription', from, filter };
   }
-  if (typeof from === 'object' && (from.commit > INT64_MAX || from.prepare > INT64_MAX)) {
+  if (typeof from === 'object' && exceedsInt64(from.commit, from.prepare)) {
     return unhandledExceptionError();
   }
   return {
@@ -199,7 +193,7 @@ export function planRead(request: ReadRequest): ReadPlan | RpcError {
     kind: 'all-read',
     from,
     backwards,
-    count: toSafeCount(options.getCount()),
+    count: saturatedNumber(BigInt(options.getCount())),
     filter,
   };
 }

@@ -25,18 +25,13 @@ import {
   encodeLastStreamPosition,
   encodeStreamNotFound,
 } from '../wire/read-responses.js';
+import { exceedsInt64, saturatedNumber } from '../wire/int64.js';
 import { isTombstoned } from '../write/commit-check.js';
 import { READ_BATCH_SIZE } from './read-batch-size.js';
 import type { ReadPlan } from './read-plan.js';
 import { encodeResolved, resolveRecord } from './resolved-event.js';
 
 type StreamReadPlan = Extract<ReadPlan, { kind: 'stream-read' }>;
-
-const INT64_MAX = 9_223_372_036_854_775_807n;
-
-function revisionNumber(value: bigint): number {
-  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
-}
 
 /** What a node's read enumerators send for a `ReadStreamResult.Error` from the index reader. */
 function readErrorStatus(message: string): RpcError {
@@ -49,7 +44,7 @@ export function readStream(
   plan: StreamReadPlan,
   nowMs: number,
 ): RpcError | Iterable<Buffer> {
-  if (typeof plan.from === 'bigint' && plan.from > INT64_MAX) return unhandledExceptionError();
+  if (typeof plan.from === 'bigint' && exceedsInt64(plan.from)) return unhandledExceptionError();
   if (!plan.backwards && plan.from === 'end') {
     return readErrorStatus("fromEventNumber should be non negative. (Parameter 'fromEventNumber')");
   }
@@ -78,7 +73,7 @@ export function readStream(
 
   if (plan.backwards) {
     const start =
-      plan.from === 'start' ? 0 : plan.from === 'end' ? last : revisionNumber(plan.from);
+      plan.from === 'start' ? 0 : plan.from === 'end' ? last : saturatedNumber(plan.from);
     return (function* backwards(): Generator<Buffer> {
       let sent = 0;
       for (let revision = Math.min(start, last); revision >= first && sent < count; revision--) {
@@ -91,7 +86,7 @@ export function readStream(
     })();
   }
 
-  const from = plan.from === 'start' ? 0 : revisionNumber(plan.from as bigint);
+  const from = plan.from === 'start' ? 0 : saturatedNumber(plan.from as bigint);
   return (function* forwards(): Generator<Buffer> {
     let pageFrom = from;
     let sent = 0;

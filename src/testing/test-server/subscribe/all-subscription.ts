@@ -17,6 +17,7 @@ import type { LogRecord } from '../log/log-record.js';
 import { defaultAllFilter } from '../read/event-filter.js';
 import type { ReadPlan } from '../read/read-plan.js';
 import { encodeResolved, resolveRecord } from '../read/resolved-event.js';
+import { exceedsInt64, saturatedNumber } from '../wire/int64.js';
 import { encodeCaughtUp, encodeCheckpoint } from '../wire/read-responses.js';
 import { READ_BATCH_SIZE } from '../read/read-batch-size.js';
 import { type LiveItem, LiveSubscription } from './live-subscription.js';
@@ -30,12 +31,6 @@ import {
 } from './tf-pos.js';
 
 type AllSubscriptionPlan = Extract<ReadPlan, { kind: 'all-subscription' }>;
-
-const INT64_MAX = 9_223_372_036_854_775_807n;
-
-function safe(value: bigint): number {
-  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
-}
 
 /** A subscription to $all. */
 export class AllSubscription extends LiveSubscription {
@@ -65,9 +60,8 @@ export class AllSubscription extends LiveSubscription {
         ? HEAD_OF_TF
         : from === 'end'
           ? this.confirmedAt
-          : { commit: safe(from.commit), prepare: safe(from.prepare) };
-    this.overflowingStart =
-      typeof from === 'object' && (from.commit > INT64_MAX || from.prepare > INT64_MAX);
+          : { commit: saturatedNumber(from.commit), prepare: saturatedNumber(from.prepare) };
+    this.overflowingStart = typeof from === 'object' && exceedsInt64(from.commit, from.prepare);
     this.filtered = plan.filter !== undefined;
     this.matches = plan.filter?.matches ?? defaultAllFilter;
     this.window = plan.filter?.maxSearchWindow ?? READ_BATCH_SIZE;

@@ -121,11 +121,15 @@ function expectedMember(
   return undefined;
 }
 
-/** Decoded `BatchAppendReq.Options`. */
-export interface DecodedBatchOptions {
+/** Decoded `AppendReq.Options`. */
+export interface DecodedAppendOptions {
   /** Stream name bytes; undefined when `stream_identifier` is absent. */
   readonly streamName: Uint8Array | undefined;
   readonly expected: DecodedExpected;
+}
+
+/** Decoded `BatchAppendReq.Options`. */
+export interface DecodedBatchOptions extends DecodedAppendOptions {
   /** Timeout requested by the client in ms: `deadline` or `deadline_21_10_0 - now`. */
   readonly deadline:
     | { readonly kind: 'duration'; readonly ms: number }
@@ -133,24 +137,38 @@ export interface DecodedBatchOptions {
     | { readonly kind: 'none' };
 }
 
-function batchOptions(reader: ProtoReader): DecodedBatchOptions {
+/**
+ * Reads the fields `AppendReq.Options` and `BatchAppendReq.Options` share (the stream
+ * identifier at 1, the expected-revision oneof at 2..5), handing any other field to `other`.
+ */
+function streamOptions(
+  reader: ProtoReader,
+  other: (field: number, wire: number) => void,
+): DecodedAppendOptions {
   let streamName: Uint8Array | undefined;
   let expected: DecodedExpected = { caseNumber: 0, revision: 0n };
-  let deadline: DecodedBatchOptions['deadline'] = { kind: 'none' };
   while (reader.more) {
     const [field, wire] = reader.tag();
     if (field === 1 && wire === LENGTH) streamName = streamIdentifier(reader.messageField());
-    else if (field === 6 && wire === LENGTH)
-      deadline = { kind: 'timestamp', ms: millis(reader.messageField()) };
-    else if (field === 7 && wire === LENGTH)
-      deadline = { kind: 'duration', ms: millis(reader.messageField()) };
     else {
       const member = expectedMember(reader, field, wire);
-      if (member === undefined) reader.skip(wire);
+      if (member === undefined) other(field, wire);
       else expected = member;
     }
   }
-  return { streamName, expected, deadline };
+  return { streamName, expected };
+}
+
+function batchOptions(reader: ProtoReader): DecodedBatchOptions {
+  let deadline: DecodedBatchOptions['deadline'] = { kind: 'none' };
+  const shared = streamOptions(reader, (field, wire) => {
+    if (field === 6 && wire === LENGTH)
+      deadline = { kind: 'timestamp', ms: millis(reader.messageField()) };
+    else if (field === 7 && wire === LENGTH)
+      deadline = { kind: 'duration', ms: millis(reader.messageField()) };
+    else reader.skip(wire);
+  });
+  return { ...shared, deadline };
 }
 
 /** Decoded `BatchAppendReq`. */
@@ -180,12 +198,6 @@ export function decodeBatchAppendRequest(bytes: Uint8Array): DecodedBatchAppendR
   return { correlationId, options, proposedMessages, isFinal };
 }
 
-/** Decoded `AppendReq.Options`. */
-export interface DecodedAppendOptions {
-  readonly streamName: Uint8Array | undefined;
-  readonly expected: DecodedExpected;
-}
-
 /** Decoded `AppendReq`: its `content` oneof. */
 export type DecodedAppendRequest =
   | { readonly kind: 'options'; readonly options: DecodedAppendOptions }
@@ -193,18 +205,7 @@ export type DecodedAppendRequest =
   | { readonly kind: 'none' };
 
 function appendOptions(reader: ProtoReader): DecodedAppendOptions {
-  let streamName: Uint8Array | undefined;
-  let expected: DecodedExpected = { caseNumber: 0, revision: 0n };
-  while (reader.more) {
-    const [field, wire] = reader.tag();
-    if (field === 1 && wire === LENGTH) streamName = streamIdentifier(reader.messageField());
-    else {
-      const member = expectedMember(reader, field, wire);
-      if (member === undefined) reader.skip(wire);
-      else expected = member;
-    }
-  }
-  return { streamName, expected };
+  return streamOptions(reader, (_field, wire) => reader.skip(wire));
 }
 
 /** Decodes an `AppendReq`. */

@@ -11,6 +11,7 @@ import {
   metastreamOf,
   originalStreamOf,
 } from '../log/stream-metadata.js';
+import { saturatedNumber } from '../wire/int64.js';
 
 /** What the client expects the stream to be. */
 export type ExpectedRevision =
@@ -40,10 +41,6 @@ export function isTombstoned(log: EventLog, stream: string): boolean {
 /** Last event revision of a stream, -1 when it has none. */
 export function lastRevisionOf(log: EventLog, stream: string): number {
   return log.stream(stream)?.lastRevision ?? -1;
-}
-
-function exactAsNumber(revision: bigint): number {
-  return revision > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(revision);
 }
 
 /** Runs the commit check for a write of `eventIds` to `stream`. */
@@ -89,7 +86,7 @@ export function checkCommit(
     return idempotent(log, stream, current, last);
   }
 
-  const expectedNumber = expected.kind === 'no_stream' ? -1 : exactAsNumber(expected.revision);
+  const expectedNumber = expected.kind === 'no_stream' ? -1 : saturatedNumber(expected.revision);
   if (expectedNumber < current) {
     // Strong idempotency: the events after the expected revision must be these ids, in order.
     let revision = expectedNumber;

@@ -18,18 +18,26 @@ export type DeleteOutcome =
 
 const EMPTY = new Uint8Array(0);
 
-function check(log: EventLog, stream: string, expected: ExpectedRevision): DeleteOutcome | string {
+/**
+ * Runs the commit check of a delete of `stream` (one new event id) and, when it passes, `write`
+ * with that id.
+ */
+function checkedDelete(
+  log: EventLog,
+  stream: string,
+  expected: ExpectedRevision,
+  write: (eventId: string) => DeleteOutcome,
+): DeleteOutcome {
   const eventId = randomUUID();
   const result = checkCommit(log, stream, expected, [eventId]);
   switch (result.decision) {
     case 'deleted':
       return { kind: 'stream_deleted' };
     case 'wrong_expected_version':
-      return { kind: 'wrong_expected_version', currentRevision: result.currentVersion };
     case 'idempotent':
       return { kind: 'wrong_expected_version', currentRevision: result.currentVersion };
     case 'ok':
-      return eventId;
+      return write(eventId);
   }
 }
 
@@ -39,27 +47,27 @@ export function softDeleteStream(
   stream: string,
   expected: ExpectedRevision,
 ): DeleteOutcome {
-  const checked = check(log, stream, expected);
-  if (typeof checked !== 'string') return checked;
-  const metastream = metastreamOf(stream);
-  if (lastRevisionOf(log, stream) < 0 && lastRevisionOf(log, metastream) < 0) {
-    return { kind: 'wrong_expected_version', currentRevision: -1 };
-  }
-  const [record] = log.write([
-    {
-      streamId: metastream,
-      events: [
-        {
-          eventId: checked,
-          eventType: METADATA_EVENT_TYPE,
-          contentType: 'application/json',
-          data: Buffer.from(SOFT_DELETE_METADATA_JSON, 'utf8'),
-          customMetadata: EMPTY,
-        },
-      ],
-    },
-  ]);
-  return { kind: 'success', position: record?.position ?? -1 };
+  return checkedDelete(log, stream, expected, (eventId) => {
+    const metastream = metastreamOf(stream);
+    if (lastRevisionOf(log, stream) < 0 && lastRevisionOf(log, metastream) < 0) {
+      return { kind: 'wrong_expected_version', currentRevision: -1 };
+    }
+    const [record] = log.write([
+      {
+        streamId: metastream,
+        events: [
+          {
+            eventId,
+            eventType: METADATA_EVENT_TYPE,
+            contentType: 'application/json',
+            data: Buffer.from(SOFT_DELETE_METADATA_JSON, 'utf8'),
+            customMetadata: EMPTY,
+          },
+        ],
+      },
+    ]);
+    return { kind: 'success', position: record?.position ?? -1 };
+  });
 }
 
 /** Tombstones `stream`: it can never be written or read again. */
@@ -68,14 +76,14 @@ export function tombstoneStream(
   stream: string,
   expected: ExpectedRevision,
 ): DeleteOutcome {
-  const checked = check(log, stream, expected);
-  if (typeof checked !== 'string') return checked;
-  const record = log.writeTombstone(stream, {
-    eventId: checked,
-    eventType: STREAM_DELETED_EVENT_TYPE,
-    contentType: 'application/octet-stream',
-    data: EMPTY,
-    customMetadata: EMPTY,
+  return checkedDelete(log, stream, expected, (eventId) => {
+    const record = log.writeTombstone(stream, {
+      eventId,
+      eventType: STREAM_DELETED_EVENT_TYPE,
+      contentType: 'application/octet-stream',
+      data: EMPTY,
+      customMetadata: EMPTY,
+    });
+    return { kind: 'success', position: record.position };
   });
-  return { kind: 'success', position: record.position };
 }
