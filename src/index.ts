@@ -9,6 +9,29 @@
  * @module
  */
 
+export type {
+  CreatePersistenceOptions,
+  Persistence,
+  PersistenceModuleName,
+} from './application/persistence.js';
+export {
+  createPersistence,
+  KURRENTDB_ROOT_CERTIFICATES,
+  KURRENTDB_URI,
+  PERSISTENCE_MODULE,
+  PERSISTENCE_MODULES,
+} from './application/persistence.js';
+/* Ports */
+export type { AggregateRecorder, SelectEventsOptions } from './core/aggregate-recorder.js';
+export type {
+  ApplicationRecorder,
+  SelectNotificationsOptions,
+  SubscribeOptions,
+} from './core/application-recorder.js';
+export type { EnvironmentValues } from './core/environment.js';
+/* Configuration */
+export { Environment } from './core/environment.js';
+export type { ErrorCode } from './core/errors.js';
 /* Errors */
 export {
   ConfigurationError,
@@ -22,34 +45,8 @@ export {
   PersistenceError,
   ProgrammingError,
 } from './core/errors.js';
-export type { ErrorCode } from './core/errors.js';
-
+export type { SubscriptionSource } from './core/stoppable-subscription.js';
+export { StoppableSubscription } from './core/stoppable-subscription.js';
 /* Stored events and notifications */
 export type { EventMetadata, Notification, StoredEvent } from './core/stored-event.js';
-
-/* Ports */
-export type { AggregateRecorder, SelectEventsOptions } from './core/aggregate-recorder.js';
-export type {
-  ApplicationRecorder,
-  SelectNotificationsOptions,
-  SubscribeOptions,
-} from './core/application-recorder.js';
 export type { Subscription } from './core/subscription.js';
-export { StoppableSubscription } from './core/stoppable-subscription.js';
-export type { SubscriptionSource } from './core/stoppable-subscription.js';
-
-/* Configuration */
-export { Environment } from './core/environment.js';
-export type { EnvironmentValues } from './core/environment.js';
-export {
-  createPersistence,
-  KURRENTDB_ROOT_CERTIFICATES,
-  KURRENTDB_URI,
-  PERSISTENCE_MODULE,
-  PERSISTENCE_MODULES,
-} from './application/persistence.js';
-export type {
-  CreatePersistenceOptions,
-  Persistence,
-  PersistenceModuleName,
-} from './application/persistence.js';

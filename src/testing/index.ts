@@ -4,13 +4,14 @@
  *
  * @module
  */
-export { startKurrentDBTestServer } from './test-server/start-test-server.js';
-export type {
-  KurrentDBTestServer,
-  KurrentDBTestServerOptions,
-} from './test-server/start-test-server.js';
+
+export type { KurrentDBHarness, KurrentDBSource } from './kurrentdb-harness.js';
 export {
   DEFAULT_KURRENTDB_IMAGE,
   startKurrentDBHarness,
 } from './kurrentdb-harness.js';
-export type { KurrentDBHarness, KurrentDBSource } from './kurrentdb-harness.js';
+export type {
+  KurrentDBTestServer,
+  KurrentDBTestServerOptions,
+} from './test-server/start-test-server.js';
+export { startKurrentDBTestServer } from './test-server/start-test-server.js';

@@ -8,14 +8,14 @@
  * Every figure is the median of several runs against one server per scenario.
  */
 import { randomUUID } from 'node:crypto';
+import { credentials, Client as GrpcClient } from '@grpc/grpc-js';
 import {
-  FORWARDS,
   type KurrentDBClient as Client,
+  FORWARDS,
+  jsonEvent,
   KurrentDBClient,
   START,
-  jsonEvent,
 } from '@kurrent/kurrentdb-client';
-import { Client as GrpcClient, credentials } from '@grpc/grpc-js';
 import sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
 import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { KurrentDBClient, START, jsonEvent } from '@kurrent/kurrentdb-client';
+import { jsonEvent, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');

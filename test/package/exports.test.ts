@@ -14,7 +14,8 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
 };
 
 /** `./dist/src/x/index.js` → `src/x/index.ts` */
-const sourceOf = (built: string) => built.replace(/^\.?\/?dist\//, '').replace(/\.(d\.ts|js)$/, '.ts');
+const sourceOf = (built: string) =>
+  built.replace(/^\.?\/?dist\//, '').replace(/\.(d\.ts|js)$/, '.ts');
 
 describe('package.json', () => {
   it('is an ESM package for Node 20 and later', () => {

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { ConfigurationError } from '../../core/errors.js';
+
 import type { Environment } from '../../core/environment.js';
+import { ConfigurationError } from '../../core/errors.js';
 import { KurrentDBApplicationRecorder } from './kurrentdb-application-recorder.js';
 import { KurrentDBConnection, type KurrentDBConnectionOptions } from './kurrentdb-connection.js';
 import { KurrentDBSnapshotRecorder } from './kurrentdb-snapshot-recorder.js';

@@ -6,22 +6,79 @@
  * answers would hang them for ever. Every step is therefore raced against the connection's
  * deadline.
  *
+ * One watchdog timer serves every pending call of the process: starting or finishing a call, or
+ * receiving an item of a read, costs a set update or a clock reading, not a timer of its own.
+ *
  * @module
  */
 import { OperationTimedOutError } from './client-errors.js';
 
+/** A call the watchdog watches: it expires at `dueAt` (`performance.now()` time) unless unwatched. */
+interface Watched {
+  dueAt: number;
+  readonly expire: () => void;
+}
+
+/**
+ * Expires overdue calls with one timer, armed for the earliest deadline. The timer holds the
+ * process open only while a call is pending, as a timer per call would.
+ */
+class Watchdog {
+  readonly #pending = new Set<Watched>();
+  #timer: NodeJS.Timeout | undefined;
+  #armedFor = Number.POSITIVE_INFINITY;
+
+  watch(call: Watched): void {
+    this.#pending.add(call);
+    if (call.dueAt < this.#armedFor) this.#arm(call.dueAt);
+    else if (this.#pending.size === 1) this.#timer?.ref();
+  }
+
+  unwatch(call: Watched): void {
+    if (this.#pending.delete(call) && this.#pending.size === 0) this.#timer?.unref();
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#armedFor = at;
+    this.#timer = setTimeout(() => this.#check(), Math.max(at - performance.now(), 0));
+  }
+
+  #check(): void {
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const call of this.#pending) {
+      if (call.dueAt <= now) {
+        this.#pending.delete(call);
+        call.expire();
+      } else if (call.dueAt < next) {
+        next = call.dueAt;
+      }
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+  }
+}
+
+const watchdog = new Watchdog();
+
 /** Resolves like `promise`, or rejects with {@link OperationTimedOutError} after `ms`. */
 export function withinDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new OperationTimedOutError(what, ms)), ms);
+    const call: Watched = {
+      dueAt: performance.now() + ms,
+      expire: () => reject(new OperationTimedOutError(what, ms)),
+    };
+    watchdog.watch(call);
     // If the deadline wins, the abandoned promise may still settle later: that changes nothing.
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        watchdog.unwatch(call);
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        watchdog.unwatch(call);
         reject(error);
       },
     );
@@ -33,8 +90,8 @@ export function withinDeadline<T>(promise: Promise<T>, ms: number, what: string)
  * takes longer than `ms` to arrive. Resolves once the iterable is exhausted; rejects with its
  * error, or with `onItem`'s. A failure does not wait for a pending step.
  *
- * One watchdog timer covers the whole iteration (each item only records the time it arrived), so
- * the deadline costs next to nothing per item, however many there are.
+ * The whole iteration is one watched call whose deadline each item pushes back, so the deadline
+ * costs a clock reading per item however many there are.
  */
 export function consumeWithinDeadline<T>(
   iterable: AsyncIterable<T>,
@@ -43,26 +100,22 @@ export function consumeWithinDeadline<T>(
   onItem: (item: T) => void,
 ): Promise<void> {
   const iterator = iterable[Symbol.asyncIterator]();
-  let lastProgress = performance.now();
   let settled = false;
   let exhausted = false;
-  let timer: NodeJS.Timeout | undefined;
   return new Promise<void>((resolve, reject) => {
     const finish = (failed: boolean, error?: unknown) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      watchdog.unwatch(call);
       if (!exhausted) void Promise.resolve(iterator.return?.()).catch(() => undefined);
       if (failed) reject(error);
       else resolve();
     };
-    const watch = () => {
-      if (settled) return;
-      const idle = performance.now() - lastProgress;
-      if (idle >= ms) finish(true, new OperationTimedOutError(what, ms));
-      else timer = setTimeout(watch, ms - idle);
+    const call: Watched = {
+      dueAt: performance.now() + ms,
+      expire: () => finish(true, new OperationTimedOutError(what, ms)),
     };
-    timer = setTimeout(watch, ms);
+    watchdog.watch(call);
     (async () => {
       for (;;) {
         const result = await iterator.next();
@@ -71,7 +124,7 @@ export function consumeWithinDeadline<T>(
           exhausted = true;
           return;
         }
-        lastProgress = performance.now();
+        call.dueAt = performance.now() + ms;
         onItem(result.value);
       }
     })().then(

@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+export { type KurrentDBUri, maskUri, parseKurrentDBUri } from './connection-uri.js';
 export {
   createKurrentDBRecorders,
   KURRENTDB_ROOT_CERTIFICATES,
@@ -12,19 +14,18 @@ export {
   type KurrentDBRecordersOptions,
   kurrentDBOptionsFromEnvironment,
 } from './create-recorders.js';
-export { type KurrentDBUri, maskUri, parseKurrentDBUri } from './connection-uri.js';
+export { KurrentDBAggregateRecorder } from './kurrentdb-aggregate-recorder.js';
 export {
   KURRENTDB_RECORDER_CAPABILITIES,
   KurrentDBApplicationRecorder,
 } from './kurrentdb-application-recorder.js';
-export { KurrentDBAggregateRecorder } from './kurrentdb-aggregate-recorder.js';
 export {
   KurrentDBConnection,
   type KurrentDBConnectionOptions,
 } from './kurrentdb-connection.js';
 export {
-  ORIGINATOR_VERSION_KEY,
   KurrentDBSnapshotRecorder,
+  ORIGINATOR_VERSION_KEY,
 } from './kurrentdb-snapshot-recorder.js';
 export {
   APPLICATION_STREAMS_REGEX,

@@ -3,12 +3,14 @@
  *
  * @module
  */
-import { START } from '@kurrent/kurrentdb-client';
+import type { Readable } from 'node:stream';
+import { type AllStreamResolvedEvent, START } from '@kurrent/kurrentdb-client';
 import { PersistenceError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
 import { describeError, isResumable } from './client-errors.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { isNotificationEvent, notificationFilter } from './notification-filter.js';
+import { ReadableCursor } from './readable-cursor.js';
 import { type ClientRecordedEvent, commitPositionOf, toNotification } from './recorded-event.js';
 
 /** How a subscription resumes after the connection dropped or the server aborted it. */
@@ -89,8 +91,19 @@ export async function* subscribeToNotifications(
     signal.addEventListener('abort', cancel, { once: true });
     closed.addEventListener('abort', cancel, { once: true });
     let failure: unknown;
+    // The subscription is a Transform stream; its typings narrow Readable's `on` overloads.
+    const cursor = new ReadableCursor<AllStreamResolvedEvent>(subscription as unknown as Readable);
     try {
-      for await (const resolved of subscription) {
+      for (;;) {
+        const resolved = cursor.read();
+        if (resolved === null) {
+          if (!cursor.finished) {
+            await cursor.wait();
+            continue;
+          }
+          if (cursor.failure !== undefined) throw cursor.failure;
+          break;
+        }
         const event = resolved.event as ClientRecordedEvent | undefined;
         const commit = commitPositionOf(resolved);
         if (event === undefined || commit === undefined) continue;
@@ -101,6 +114,7 @@ export async function* subscribeToNotifications(
     } catch (error) {
       failure = error;
     } finally {
+      cursor.close();
       signal.removeEventListener('abort', cancel);
       closed.removeEventListener('abort', cancel);
       cancel();

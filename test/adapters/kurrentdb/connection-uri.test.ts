@@ -10,8 +10,8 @@ import {
   parseKurrentDBUri,
 } from '../../../src/adapters/kurrentdb/index.js';
 import { Environment } from '../../../src/core/environment.js';
-import { makeTestCertificates } from '../../support/tls-certificates.js';
 import { type ConfigurationError, isConfigurationError } from '../../../src/core/errors.js';
+import { makeTestCertificates } from '../../support/tls-certificates.js';
 
 const SECRET = 's3cr3t-pw';
 

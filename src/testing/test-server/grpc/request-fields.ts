@@ -5,13 +5,13 @@
  * @module
  */
 import type { NewEvent } from '../log/event-log.js';
-import type { ExpectedRevision } from '../write/commit-check.js';
 import type {
   DecodedExpected,
   DecodedProposedMessage,
   DecodedUuid,
 } from '../wire/append-requests.js';
 import type { StreamIdentifierMessage } from '../wire/generated.js';
+import type { ExpectedRevision } from '../write/commit-check.js';
 import { type RpcError, requiredMetadataPropertyMissingError } from './rpc-errors.js';
 
 /** A request was malformed in a way the node reports as an unhandled exception. */

@@ -5,31 +5,31 @@
  *
  * @module
  */
-import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
+import type { ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
+import {
+  eventSizeOnDisk,
+  eventWithoutIdOf,
+  expectedRevisionOf,
+  MAX_APPEND_EVENT_SIZE,
+  MAX_APPEND_SIZE,
+  streamNameOf,
+  uuidMessageText,
+  uuidOf,
+} from '../grpc/request-fields.js';
+import {
+  invalidArgumentError,
+  maxAppendEventSizeExceededError,
+  maxAppendSizeExceededError,
+  type RpcError,
+  streamDeletedError,
+  unhandledExceptionError,
+} from '../grpc/rpc-errors.js';
+import type { ServerState } from '../grpc/server-state.js';
 import type { NewEvent } from '../log/event-log.js';
 import type { DecodedAppendRequest } from '../wire/append-requests.js';
 import { encodeAppendSuccess, encodeAppendWrongExpectedVersion } from '../wire/write-responses.js';
 import type { ExpectedRevision } from '../write/commit-check.js';
 import { appendToStream } from '../write/stream-writer.js';
-import {
-  MAX_APPEND_EVENT_SIZE,
-  MAX_APPEND_SIZE,
-  eventSizeOnDisk,
-  expectedRevisionOf,
-  eventWithoutIdOf,
-  uuidMessageText,
-  uuidOf,
-  streamNameOf,
-} from '../grpc/request-fields.js';
-import {
-  type RpcError,
-  invalidArgumentError,
-  maxAppendEventSizeExceededError,
-  maxAppendSizeExceededError,
-  streamDeletedError,
-  unhandledExceptionError,
-} from '../grpc/rpc-errors.js';
-import type { ServerState } from '../grpc/server-state.js';
 
 /** How long a half-closed Append waits for a following cancellation before it writes. */
 const CANCELLATION_GRACE_MS = 10;

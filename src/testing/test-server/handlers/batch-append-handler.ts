@@ -8,32 +8,32 @@
  * @module
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import type { NewEvent } from '../log/event-log.js';
-import type { DecodedBatchAppendRequest, DecodedBatchOptions } from '../wire/append-requests.js';
 import {
-  type BatchAppendResult,
-  type StatusDetail,
-  badRequestDetail,
-  emptyDetail,
-  encodeBatchAppendResponse,
-  maximumAppendEventSizeExceededDetail,
-  maximumAppendSizeExceededDetail,
-  streamDeletedDetail,
-  wrongExpectedVersionDetail,
-} from '../wire/write-responses.js';
-import type { ExpectedRevision } from '../write/commit-check.js';
-import { appendToStream } from '../write/stream-writer.js';
-import {
-  MAX_APPEND_EVENT_SIZE,
-  MAX_APPEND_SIZE,
   eventSizeOnDisk,
   expectedRevisionOf,
+  MAX_APPEND_EVENT_SIZE,
+  MAX_APPEND_SIZE,
   newEventOf,
   streamNameOf,
   uuidOf,
 } from '../grpc/request-fields.js';
 import { unhandledExceptionError } from '../grpc/rpc-errors.js';
 import type { ServerState } from '../grpc/server-state.js';
+import type { NewEvent } from '../log/event-log.js';
+import type { DecodedBatchAppendRequest, DecodedBatchOptions } from '../wire/append-requests.js';
+import {
+  type BatchAppendResult,
+  badRequestDetail,
+  emptyDetail,
+  encodeBatchAppendResponse,
+  maximumAppendEventSizeExceededDetail,
+  maximumAppendSizeExceededDetail,
+  type StatusDetail,
+  streamDeletedDetail,
+  wrongExpectedVersionDetail,
+} from '../wire/write-responses.js';
+import type { ExpectedRevision } from '../write/commit-check.js';
+import { appendToStream } from '../write/stream-writer.js';
 
 /** A node's default `WriteTimeoutMs`: pending (non-final) requests time out after it. */
 const WRITE_TIMEOUT_MS = 2_000;

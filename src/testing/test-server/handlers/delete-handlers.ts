@@ -5,10 +5,7 @@
  *
  * @module
  */
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import type { DeleteRequest, TombstoneRequest } from '../wire/generated.js';
-import { encodeDeleteResponse } from '../wire/write-responses.js';
-import { softDeleteStream, tombstoneStream } from '../write/stream-deleter.js';
+import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { expectedRevisionOf, expectedVersionText, streamNameOf } from '../grpc/request-fields.js';
 import {
   invalidArgumentError,
@@ -17,6 +14,9 @@ import {
   wrongExpectedVersionError,
 } from '../grpc/rpc-errors.js';
 import type { ServerState } from '../grpc/server-state.js';
+import type { DeleteRequest, TombstoneRequest } from '../wire/generated.js';
+import { encodeDeleteResponse } from '../wire/write-responses.js';
+import { softDeleteStream, tombstoneStream } from '../write/stream-deleter.js';
 
 type DeleteLike = DeleteRequest | TombstoneRequest;
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import { ProtoWriter } from '../wire/proto-writer.js';
 
 /** The version this server reports. */

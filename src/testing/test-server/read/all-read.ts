@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { type RpcError, plainError } from '../grpc/rpc-errors.js';
+
+import { status } from '@grpc/grpc-js';
+import { plainError, type RpcError } from '../grpc/rpc-errors.js';
 import type { EventLog } from '../log/event-log.js';
 import { exceedsInt64 } from '../wire/int64.js';
-import { status } from '@grpc/grpc-js';
 import { defaultAllFilter } from './event-filter.js';
 import type { ReadPlan } from './read-plan.js';
 import { encodeResolved, resolveRecord } from './resolved-event.js';

@@ -6,17 +6,17 @@
  */
 import { streamNameOf } from '../grpc/request-fields.js';
 import {
-  type RpcError,
   invalidArgumentError,
   invalidCombinationError,
+  type RpcError,
   requiredArgumentError,
   unhandledExceptionError,
 } from '../grpc/rpc-errors.js';
-import { type ReadFilterOptions, type ReadRequest, ReadCases } from '../wire/generated.js';
+import { ReadCases, type ReadFilterOptions, type ReadRequest } from '../wire/generated.js';
 import { exceedsInt64, saturatedNumber } from '../wire/int64.js';
 import type { UuidFormat } from '../wire/read-responses.js';
 import { InvalidRegexError } from './dotnet-regex.js';
-import { type RecordFilter, filterOf } from './event-filter.js';
+import { filterOf, type RecordFilter } from './event-filter.js';
 
 /** Where a stream read or subscription starts. */
 export type RevisionStart = 'start' | 'end' | bigint;

@@ -12,8 +12,8 @@ import {
   isExpired,
   streamMetadata,
 } from '../log/stream-metadata.js';
+import { encodeEventResponse, type UuidFormat } from '../wire/read-responses.js';
 import { isTombstoned } from '../write/commit-check.js';
-import { type UuidFormat, encodeEventResponse } from '../wire/read-responses.js';
 
 /** A read result: the event (absent when a link cannot be resolved), the link, the position. */
 export interface ResolvedRecord {

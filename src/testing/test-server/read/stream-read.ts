@@ -8,8 +8,8 @@
  */
 import { status } from '@grpc/grpc-js';
 import {
-  type RpcError,
   plainError,
+  type RpcError,
   streamDeletedError,
   unhandledExceptionError,
 } from '../grpc/rpc-errors.js';
@@ -20,12 +20,12 @@ import {
   isExpired,
   streamMetadata,
 } from '../log/stream-metadata.js';
+import { exceedsInt64, saturatedNumber } from '../wire/int64.js';
 import {
   encodeFirstStreamPosition,
   encodeLastStreamPosition,
   encodeStreamNotFound,
 } from '../wire/read-responses.js';
-import { exceedsInt64, saturatedNumber } from '../wire/int64.js';
 import { isTombstoned } from '../write/commit-check.js';
 import { READ_BATCH_SIZE } from './read-batch-size.js';
 import type { ReadPlan } from './read-plan.js';

@@ -15,19 +15,19 @@ import { invalidPositionError, unhandledExceptionError } from '../grpc/rpc-error
 import type { ServerState } from '../grpc/server-state.js';
 import type { LogRecord } from '../log/log-record.js';
 import { defaultAllFilter } from '../read/event-filter.js';
+import { READ_BATCH_SIZE } from '../read/read-batch-size.js';
 import type { ReadPlan } from '../read/read-plan.js';
 import { encodeResolved, resolveRecord } from '../read/resolved-event.js';
 import { exceedsInt64, saturatedNumber } from '../wire/int64.js';
 import { encodeCaughtUp, encodeCheckpoint } from '../wire/read-responses.js';
-import { READ_BATCH_SIZE } from '../read/read-batch-size.js';
 import { type LiveItem, LiveSubscription } from './live-subscription.js';
 import {
-  FIRST_RECORD_OF_TF,
-  HEAD_OF_TF,
-  type TfPos,
   compareTfPos,
   eventTfPos,
+  FIRST_RECORD_OF_TF,
+  HEAD_OF_TF,
   isHeadOfTf,
+  type TfPos,
 } from './tf-pos.js';
 
 type AllSubscriptionPlan = Extract<ReadPlan, { kind: 'all-subscription' }>;

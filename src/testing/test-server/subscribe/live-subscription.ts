@@ -14,16 +14,17 @@
  *
  * @module
  */
+
+import { randomUUID } from 'node:crypto';
 import type { ResponseWriter } from '../grpc/response-writer.js';
 import {
-  type RpcError,
   consumerTooSlowError,
+  type RpcError,
   unhandledExceptionError,
 } from '../grpc/rpc-errors.js';
 import type { OpenSubscription, ServerState } from '../grpc/server-state.js';
 import type { LogRecord } from '../log/log-record.js';
 import { encodeConfirmation } from '../wire/read-responses.js';
-import { randomUUID } from 'node:crypto';
 
 /** Capacity of a node's live channel (`DefaultLiveBufferSize`). */
 export const LIVE_BUFFER_SIZE = 32;

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventLog } from '../log/event-log.js';
 import { METADATA_EVENT_TYPE, STREAM_DELETED_EVENT_TYPE } from '../log/log-record.js';
-import { SOFT_DELETE_METADATA_JSON, metastreamOf } from '../log/stream-metadata.js';
-import { type ExpectedRevision, checkCommit, lastRevisionOf } from './commit-check.js';
+import { metastreamOf, SOFT_DELETE_METADATA_JSON } from '../log/stream-metadata.js';
+import { checkCommit, type ExpectedRevision, lastRevisionOf } from './commit-check.js';
 
 /** Result of a delete or tombstone. */
 export type DeleteOutcome =

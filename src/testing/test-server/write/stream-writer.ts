@@ -15,7 +15,7 @@ import {
   metastreamOf,
   originalStreamOf,
 } from '../log/stream-metadata.js';
-import { type ExpectedRevision, checkCommit } from './commit-check.js';
+import { checkCommit, type ExpectedRevision } from './commit-check.js';
 
 /** Result of a write. Revisions are -1 for "no stream". */
 export type WriteOutcome =
