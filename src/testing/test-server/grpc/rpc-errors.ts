@@ -100,11 +100,6 @@ export function invalidPositionError(): RpcError {
   return rpcError(status.INVALID_ARGUMENT, 'Trying to read from an invalid position.');
 }
 
-/** A plain INVALID_ARGUMENT with a message. */
-export function invalidArgumentMessageError(message: string): RpcError {
-  return rpcError(status.INVALID_ARGUMENT, message);
-}
-
 /**
  * What nodes 22.10–23.10 sent to a subscription whose consumer fell behind while live
  * (`RpcExceptions.Timeout`: ABORTED, "Operation timed out: <message>").

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { type ServerDuplexStream, status } from '@grpc/grpc-js';
 import {
   eventSizeOnDisk,
   expectedRevisionOf,
@@ -38,11 +38,6 @@ import { appendToStream } from '../write/stream-writer.js';
 /** A node's default `WriteTimeoutMs`: pending (non-final) requests time out after it. */
 const WRITE_TIMEOUT_MS = 2_000;
 
-const CODE_INVALID_ARGUMENT = 3;
-const CODE_DEADLINE_EXCEEDED = 4;
-const CODE_NOT_FOUND = 5;
-const CODE_ALREADY_EXISTS = 6;
-
 interface PendingWrite {
   readonly stream: string;
   readonly expected: ExpectedRevision;
@@ -58,11 +53,11 @@ function error(code: number, message: string, detail: StatusDetail): BatchAppend
 }
 
 function timeoutResult(): BatchAppendResult {
-  return error(CODE_DEADLINE_EXCEEDED, 'Timeout', emptyDetail('event_store.client.Timeout'));
+  return error(status.DEADLINE_EXCEEDED, 'Timeout', emptyDetail('event_store.client.Timeout'));
 }
 
 function badRequest(message: string): BatchAppendResult {
-  return error(CODE_INVALID_ARGUMENT, 'BadRequest', badRequestDetail(message));
+  return error(status.INVALID_ARGUMENT, 'BadRequest', badRequestDetail(message));
 }
 
 /** What .NET puts in `RpcException.Message`. */
@@ -187,7 +182,7 @@ export function batchAppendHandler(state: ServerState) {
               correlationId,
               write,
               error(
-                CODE_INVALID_ARGUMENT,
+                status.INVALID_ARGUMENT,
                 'MaximumAppendEventSizeExceeded',
                 maximumAppendEventSizeExceededDetail(event.eventId, size, MAX_APPEND_EVENT_SIZE),
               ),
@@ -202,7 +197,7 @@ export function batchAppendHandler(state: ServerState) {
             correlationId,
             write,
             error(
-              CODE_INVALID_ARGUMENT,
+              status.INVALID_ARGUMENT,
               'MaximumAppendSizeExceeded',
               maximumAppendSizeExceededDetail(MAX_APPEND_SIZE),
             ),
@@ -236,11 +231,11 @@ function complete(state: ServerState, write: PendingWrite): BatchAppendResult {
       };
     case 'wrong_expected_version':
       return error(
-        CODE_ALREADY_EXISTS,
+        status.ALREADY_EXISTS,
         'WrongExpectedVersion',
         wrongExpectedVersionDetail(outcome.currentRevision, write.expected),
       );
     case 'stream_deleted':
-      return error(CODE_NOT_FOUND, 'StreamDeleted', streamDeletedDetail(write.stream));
+      return error(status.NOT_FOUND, 'StreamDeleted', streamDeletedDetail(write.stream));
   }
 }

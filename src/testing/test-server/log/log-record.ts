@@ -51,11 +51,6 @@ export interface LogRecord {
   encodedResponse?: Buffer;
 }
 
-/** True for a JSON event (`content-type: application/json`). */
-export function isJsonRecord(record: LogRecord): boolean {
-  return record.contentType === 'application/json';
-}
-
 /** The wire form of a revision (uint64). */
 export function revisionToWire(revision: number): bigint {
   return revision === TOMBSTONE_REVISION ? TOMBSTONE_REVISION_WIRE : BigInt(revision);
