@@ -28,9 +28,10 @@ export default defineConfig({
     alias: [
       { find: /^eventsourcing-kurrentdb$/, replacement: src('index.ts') },
       {
-        find: /^eventsourcing-kurrentdb\/(memory|kurrentdb)$/,
+        find: /^eventsourcing-kurrentdb\/(memory|kurrentdb|sqlite|postgres)$/,
         replacement: src('adapters/$1/index.ts'),
       },
+      { find: /^eventsourcing-kurrentdb\/inspect$/, replacement: src('inspect/index.ts') },
       { find: /^eventsourcing-kurrentdb\/testing$/, replacement: src('testing/index.ts') },
       {
         find: /^eventsourcing-kurrentdb\/testing\/contract$/,

@@ -75,13 +75,81 @@ export class OperationalError extends PersistenceError {
   }
 }
 
+/** `repository.get` found no events for the aggregate (at the requested version). */
+export class AggregateNotFoundError extends EventSourcingError {
+  readonly aggregateName: string;
+  readonly aggregateId: string;
+
+  constructor(aggregateName: string, aggregateId: string, message: string) {
+    super('AGGREGATE_NOT_FOUND', message);
+    this.aggregateName = aggregateName;
+    this.aggregateId = aggregateId;
+  }
+}
+
+/**
+ * The aggregate's machine can't take the command in its current state: no enabled transition,
+ * a guard said no, an unknown command type, or a payload that fails its schema. Nothing was
+ * written and the aggregate's state is unchanged.
+ */
+export class CommandRejectedError extends EventSourcingError {
+  readonly aggregateName: string;
+  readonly aggregateId: string;
+  /** The aggregate's state value (as XState reports it) when the command was rejected. */
+  readonly state: unknown;
+  readonly command: string;
+  /** Schema issues, when the payload failed validation. */
+  readonly issues: readonly { readonly message: string; readonly path?: readonly unknown[] }[];
+
+  constructor(options: {
+    aggregateName: string;
+    aggregateId: string;
+    state: unknown;
+    command: string;
+    reason: string;
+    issues?: readonly { readonly message: string; readonly path?: readonly unknown[] }[];
+  }) {
+    super(
+      'COMMAND_REJECTED',
+      `${options.aggregateName} '${options.aggregateId}' in state ${JSON.stringify(options.state)} rejected command '${options.command}': ${options.reason}`,
+    );
+    this.aggregateName = options.aggregateName;
+    this.aggregateId = options.aggregateId;
+    this.state = options.state;
+    this.command = options.command;
+    this.issues = options.issues ?? [];
+  }
+}
+
+/** A projection's handler failed; names the event's position, type and stream. */
+export class ProjectionError extends EventSourcingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PROJECTION', message, options);
+  }
+}
+
+/** A wait ran out of time (e.g. `wait(app, id, { timeout })` on a tracking recorder). */
+export class TimeoutError extends EventSourcingError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TIMEOUT', message, options);
+  }
+}
+
+/** A wait was interrupted by its `AbortSignal` (or the thing waited on stopped). */
+export class WaitInterruptedError extends PersistenceError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: 'WAIT_INTERRUPTED' });
+  }
+}
+
 /** Type guards that check the `code`, so they work across two installed copies of the library. */
 export const isIntegrityError = (e: unknown): e is IntegrityError =>
   EventSourcingError.hasCode(e, 'INTEGRITY');
 export const isPersistenceError = (e: unknown): e is PersistenceError =>
   EventSourcingError.hasCode(e, 'PERSISTENCE') ||
   EventSourcingError.hasCode(e, 'INTEGRITY') ||
-  EventSourcingError.hasCode(e, 'OPERATIONAL');
+  EventSourcingError.hasCode(e, 'OPERATIONAL') ||
+  EventSourcingError.hasCode(e, 'WAIT_INTERRUPTED');
 export const isConfigurationError = (e: unknown): e is ConfigurationError =>
   EventSourcingError.hasCode(e, 'CONFIGURATION');
 export const isProgrammingError = (e: unknown): e is ProgrammingError =>

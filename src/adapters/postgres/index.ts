@@ -1,0 +1,6 @@
+/**
+ * Placeholder: filled in by the adapters/postgres work.
+ *
+ * @module
+ */
+export {};

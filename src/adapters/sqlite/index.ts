@@ -1,0 +1,6 @@
+/**
+ * Placeholder: filled in by the adapters/sqlite work.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * Placeholder: filled in by the inspect work.
+ *
+ * @module
+ */
+export {};
