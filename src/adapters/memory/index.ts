@@ -7,3 +7,4 @@
 export { MemoryAggregateRecorder } from './aggregate-recorder.js';
 export { MemoryApplicationRecorder } from './application-recorder.js';
 export { MemorySnapshotRecorder } from './snapshot-recorder.js';
+export { MemoryTrackingRecorder } from './tracking-recorder.js';

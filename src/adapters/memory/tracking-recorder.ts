@@ -1,0 +1,120 @@
+/**
+ * The in-memory tracking recorder (Python's `POPOTrackingRecorder`): the base class of in-memory
+ * views, and the reference the SQLite and PostgreSQL recorders are checked against.
+ *
+ * @module
+ */
+import { IntegrityError } from '../../core/errors.js';
+import {
+  type Tracking,
+  type TrackingRecorder,
+  type TrackingWaitOptions,
+  waitForTracking,
+} from '../../core/tracking-recorder.js';
+import { InsertSignal } from './insert-signal.js';
+
+/**
+ * A {@link TrackingRecorder} in memory: one max notification id per application. A wait
+ * resolves on the insert that satisfies it, without polling.
+ *
+ * Views subclass it and change their own state together with the tracking record inside
+ * {@link MemoryTrackingRecorder.withLock | withLock}, so that a rejected tracking record leaves
+ * the view unchanged:
+ *
+ * @example
+ * ```ts
+ * class Counter extends MemoryTrackingRecorder {
+ *   count = 0;
+ *   increment(tracking: Tracking): Promise<void> {
+ *     return this.withLock(() => {
+ *       this.assertTrackingUniqueness(tracking); // throws before anything changes
+ *       this.count++;
+ *       this.insertTrackingUnlocked(tracking);
+ *     });
+ *   }
+ * }
+ * ```
+ */
+export class MemoryTrackingRecorder implements TrackingRecorder {
+  readonly #maxTrackingIds = new Map<string, bigint>();
+  readonly #inserted = new InsertSignal();
+  readonly #closed = new AbortController();
+  /** The tail of the lock's queue: settles when the last queued critical section has run. */
+  #lockTail: Promise<unknown> = Promise.resolve();
+
+  /** @throws IntegrityError when the id is not greater than the application's max. */
+  async insertTracking(t: Tracking): Promise<void> {
+    await this.withLock(() => {
+      this.assertTrackingUniqueness(t);
+      this.insertTrackingUnlocked(t);
+    });
+  }
+
+  async maxTrackingId(applicationName: string): Promise<bigint | undefined> {
+    return this.#maxTrackingIds.get(applicationName);
+  }
+
+  async hasTrackingId(
+    applicationName: string,
+    notificationId: bigint | undefined,
+  ): Promise<boolean> {
+    if (notificationId === undefined) return true;
+    const max = this.#maxTrackingIds.get(applicationName);
+    return max !== undefined && max >= notificationId;
+  }
+
+  wait(
+    applicationName: string,
+    notificationId: bigint | undefined,
+    options: TrackingWaitOptions = {},
+  ): Promise<void> {
+    return waitForTracking(applicationName, notificationId, options, {
+      has: () => this.hasTrackingId(applicationName, notificationId),
+      changed: (signal) => this.#inserted.wait(signal),
+      closed: this.#closed.signal,
+    });
+  }
+
+  /** Interrupts pending waits. The recorded ids stay readable. */
+  async close(): Promise<void> {
+    this.#closed.abort();
+  }
+
+  /**
+   * Runs `fn` alone: critical sections run one at a time, in the order they were requested
+   * (a FIFO promise mutex). Resolves or rejects with `fn`'s outcome. Not reentrant: inside `fn`
+   * use {@link insertTrackingUnlocked}, never {@link insertTracking}, which would wait forever.
+   */
+  protected withLock<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.#lockTail.then(fn);
+    this.#lockTail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Throws when the tracking record would not advance its application's max. Call it inside
+   * {@link withLock}, before changing anything.
+   *
+   * @throws IntegrityError "Tracking notification ID n not greater than current max tracking ID m"
+   */
+  protected assertTrackingUniqueness(t: Tracking): void {
+    const max = this.#maxTrackingIds.get(t.applicationName);
+    if (max !== undefined && t.notificationId <= max) {
+      throw new IntegrityError(
+        `Tracking notification ID ${t.notificationId} not greater than current max tracking ID ${max}`,
+      );
+    }
+  }
+
+  /**
+   * Records the tracking record and wakes the waits it satisfies. Call it inside
+   * {@link withLock}, after {@link assertTrackingUniqueness}; it does not check again.
+   */
+  protected insertTrackingUnlocked(t: Tracking): void {
+    this.#maxTrackingIds.set(t.applicationName, t.notificationId);
+    this.#inserted.notify();
+  }
+}
