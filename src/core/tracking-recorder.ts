@@ -82,7 +82,8 @@ export const trackingTimeoutMessage = (applicationName: string, notificationId: 
 /**
  * The wait loop of {@link TrackingRecorder.wait}, shared by the adapters: checks, then sleeps on
  * `source.changed` until the id is there, the timeout passes, or the signal aborts. The id being
- * there wins over an abort that happens at the same time.
+ * there when the wait starts wins over an abort; an abort while sleeping ends the wait at once;
+ * a timeout gets one last check.
  */
 export async function waitForTracking(
   applicationName: string,
@@ -112,11 +113,23 @@ export async function waitForTracking(
   try {
     for (let attempt = 0; ; attempt++) {
       const changed = source.changed(stop.signal, attempt);
-      if (await source.has()) return;
+      let found: boolean;
+      try {
+        found = await source.has();
+      } catch (error) {
+        // A check that fails because the recorder closed under it is an interruption.
+        const by = interruptedBy();
+        if (by !== undefined) throw interrupted(by);
+        throw error;
+      }
+      if (found) return;
       const by = interruptedBy();
       if (by !== undefined) throw interrupted(by);
       if (timedOut) throw new TimeoutError(trackingTimeoutMessage(applicationName, notificationId));
       await changed;
+      // Interrupted while sleeping: end now (a timeout still gets one last check).
+      const byWhileSleeping = interruptedBy();
+      if (byWhileSleeping !== undefined) throw interrupted(byWhileSleeping);
     }
   } finally {
     clearTimeout(timer);

@@ -16,3 +16,9 @@ export {
   type SnapshotRecorderContractOptions,
 } from './capabilities.js';
 export { describeSnapshotRecorderContract } from './snapshot-recorder.contract.js';
+export {
+  type CounterView,
+  describeTrackingRecorderContract,
+  type TrackingRecorderCapabilities,
+  type TrackingRecorderContractOptions,
+} from './tracking-recorder.contract.js';
