@@ -51,6 +51,8 @@ export interface CreatePersistenceOptions {
   readonly name?: string;
   /** Settings that override `process.env`. */
   readonly env?: EnvironmentValues;
+  /** Settings that `process.env` overrides (e.g. an application class's `env`). */
+  readonly defaults?: EnvironmentValues;
 }
 
 /**
@@ -69,7 +71,12 @@ export interface CreatePersistenceOptions {
  * ```
  */
 export function createPersistence(options: CreatePersistenceOptions = {}): Persistence {
-  const env = new Environment(options.name ?? '', process.env, options.env ?? {});
+  const env = new Environment(
+    options.name ?? '',
+    options.defaults ?? {},
+    process.env,
+    options.env ?? {},
+  );
   const module = env.get(PERSISTENCE_MODULE, 'memory').trim().toLowerCase();
   switch (module) {
     case 'memory':

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 
 /** String codes of every error the library raises. */
 export type ErrorCode =
@@ -16,7 +17,8 @@ export type ErrorCode =
   | 'COMMAND_REJECTED'
   | 'PROJECTION'
   | 'TIMEOUT'
-  | 'WAIT_INTERRUPTED';
+  | 'WAIT_INTERRUPTED'
+  | 'DECODING';
 
 /** Base class of every error raised by eventsourcing-kurrentdb. */
 export class EventSourcingError extends Error {
@@ -99,7 +101,7 @@ export class CommandRejectedError extends EventSourcingError {
   readonly state: unknown;
   readonly command: string;
   /** Schema issues, when the payload failed validation. */
-  readonly issues: readonly { readonly message: string; readonly path?: readonly unknown[] }[];
+  readonly issues: readonly StandardSchemaV1.Issue[];
 
   constructor(options: {
     aggregateName: string;
@@ -107,7 +109,7 @@ export class CommandRejectedError extends EventSourcingError {
     state: unknown;
     command: string;
     reason: string;
-    issues?: readonly { readonly message: string; readonly path?: readonly unknown[] }[];
+    issues?: readonly StandardSchemaV1.Issue[];
   }) {
     super(
       'COMMAND_REJECTED',
@@ -139,6 +141,32 @@ export class TimeoutError extends EventSourcingError {
 export class WaitInterruptedError extends PersistenceError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, { ...options, code: 'WAIT_INTERRUPTED' });
+  }
+}
+
+/**
+ * A stored event (or snapshot) could not be decoded or upcast: bad JSON, an unknown type, a schema
+ * version newer than the code knows, a failing upcaster or event schema. Names the stream, the
+ * revision and the type; the original error is the `cause`.
+ */
+export class DecodingError extends EventSourcingError {
+  readonly streamName: string;
+  readonly revision: number;
+  readonly eventType: string;
+
+  constructor(
+    where: { streamName: string; revision: number; eventType: string },
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'DECODING',
+      `Can't decode event '${where.eventType}' at revision ${where.revision} of stream '${where.streamName}': ${reason}`,
+      options,
+    );
+    this.streamName = where.streamName;
+    this.revision = where.revision;
+    this.eventType = where.eventType;
   }
 }
 

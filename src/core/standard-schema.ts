@@ -1,0 +1,44 @@
+/**
+ * Validation through any Standard Schema library (zod, valibot, arktype, …): the library only
+ * depends on the `@standard-schema/spec` types.
+ *
+ * @module
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+
+export type { StandardSchemaV1 };
+
+/** The outcome of {@link validateWithSchema}: the schema's output value, or its issues. */
+export type ValidationOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly StandardSchemaV1.Issue[] };
+
+/**
+ * Validates `value`; synchronous schemas answer without a microtask, so callers on hot paths can
+ * check `instanceof Promise` and skip the await.
+ */
+export function validateWithSchema<T>(
+  schema: StandardSchemaV1<unknown, T>,
+  value: unknown,
+): ValidationOutcome<T> | Promise<ValidationOutcome<T>> {
+  const result = schema['~standard'].validate(value);
+  return result instanceof Promise ? result.then(toOutcome) : toOutcome(result);
+}
+
+function toOutcome<T>(result: StandardSchemaV1.Result<T>): ValidationOutcome<T> {
+  return result.issues === undefined
+    ? { ok: true, value: result.value }
+    : { ok: false, issues: result.issues };
+}
+
+/** `issues` as one readable line: `name: Required; tricks.0: Expected string`. */
+export function describeIssues(issues: readonly StandardSchemaV1.Issue[]): string {
+  return issues
+    .map((issue) => {
+      const path = (issue.path ?? [])
+        .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
+        .join('.');
+      return path === '' ? issue.message : `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,174 @@
+/**
+ * The aggregate actor users hold: a real XState actor of the aggregate's machine (so
+ * `getSnapshot`, `subscribe`, `on`, `system`, inspection and `sendTo` from other machines all
+ * work), whose commands go through the command path instead of straight into the machine.
+ *
+ * @module
+ */
+import type {
+  ActorOptions,
+  AnyMachineSnapshot,
+  AnyStateMachine,
+  EventObject,
+  InspectionEvent,
+  Observer,
+} from 'xstate';
+import { Actor } from 'xstate';
+import { ProgrammingError } from '../../core/errors.js';
+import type { Notification } from '../../core/stored-event.js';
+import type { ExecuteMetadataOptions } from './command-ids.js';
+import type { AggregateDefinition, CommandOf, DomainEventOf } from './define-aggregate.js';
+
+/** A domain event as it was recorded: the event and its notification (with the commit id). */
+export interface Recording<E extends EventObject = EventObject> {
+  readonly event: E;
+  /** The stored event with `id`: the `$all` commit position of its append (a `bigint`). */
+  readonly notification: Notification;
+}
+
+/** Options of {@link AggregateActor.execute}. */
+export interface ExecuteOptions extends ExecuteMetadataOptions {}
+
+/** What executes an actor's commands: the runtime's per-aggregate mailbox. */
+export interface CommandExecutor {
+  execute(command: EventObject, options: ExecuteOptions): Promise<Recording[]>;
+  /** Reports the failure of a command that was `send`-ed (fire and forget). */
+  reportSendFailure(command: EventObject, error: unknown): void;
+}
+
+/** How an {@link AggregateActor} is built (by the repository). */
+export interface AggregateActorOptions {
+  readonly definition: AggregateDefinition;
+  readonly aggregateId: string;
+  readonly snapshot: AnyMachineSnapshot;
+  readonly version: number;
+  /** Absent for a read-only actor (a past version). */
+  readonly executor?: CommandExecutor;
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+type BaseSend = (this: unknown, event: EventObject) => void;
+const baseSend = (Actor.prototype as unknown as { _send: BaseSend })._send;
+
+/**
+ * An aggregate instance as an XState actor.
+ *
+ * - `execute(command)` decides, persists and applies (see the repository); resolves with the
+ *   recordings, or rejects with `CommandRejectedError`, `IntegrityError`, `PersistenceError`.
+ * - `send(command)` (also `sendTo` from another machine) executes it fire-and-forget; a failure
+ *   is reported to the application's `onSendFailure` (by default logged).
+ * - Domain events can't be sent from outside: they are applied only after they were stored.
+ * - `version` is the stream revision of the last applied event (0-based; -1 before the first).
+ */
+export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends Actor<M> {
+  readonly definition: AggregateDefinition<M>;
+  readonly aggregateId: string;
+  readonly streamName: string;
+  #version: number;
+  readonly #executor: CommandExecutor | undefined;
+  #applying = false;
+
+  constructor(options: AggregateActorOptions) {
+    const actorOptions = {
+      snapshot: options.snapshot,
+      id: options.definition.streamName(options.aggregateId),
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    } as ActorOptions<M>;
+    super(options.definition.machine as M, actorOptions);
+    this.definition = options.definition as AggregateDefinition<M>;
+    this.aggregateId = options.aggregateId;
+    this.streamName = options.definition.streamName(options.aggregateId);
+    this.#version = options.version;
+    this.#executor = options.executor;
+    this.start();
+  }
+
+  /** Stream revision of the last applied event; -1 for an aggregate with no events yet. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** True for an actor at a past version: it can be read, not commanded. */
+  get readOnly(): boolean {
+    return this.#executor === undefined;
+  }
+
+  /**
+   * Executes a command: decide, append with the expected revision, then apply.
+   *
+   * @returns one recording per emitted domain event (empty when the command emitted none).
+   */
+  execute(
+    command: CommandOf<M>,
+    options: ExecuteOptions = {},
+  ): Promise<Recording<DomainEventOf<M>>[]> {
+    if (this.#executor === undefined) {
+      return Promise.reject(
+        new ProgrammingError(
+          `${this.definition.name} '${this.aggregateId}' at version ${this.#version} is read-only (a past version); get the current one to execute commands`,
+        ),
+      );
+    }
+    return this.#executor.execute(command as EventObject, options) as Promise<
+      Recording<DomainEventOf<M>>[]
+    >;
+  }
+
+  /**
+   * Applies stored domain events (runtime use only).
+   *
+   * @returns false if the machine took no transition for one of them (nothing after it applied).
+   * @internal
+   */
+  applyStored(events: readonly EventObject[], lastVersion: number): boolean {
+    this.#applying = true;
+    try {
+      for (const event of events) {
+        const before = this.getSnapshot();
+        this.send(event as never);
+        const after = this.getSnapshot() as AnyMachineSnapshot;
+        if (after.status === 'error') return false;
+        if (after === before && !(before as AnyMachineSnapshot).can(event)) return false;
+      }
+    } finally {
+      this.#applying = false;
+    }
+    this.#version = lastVersion;
+    return true;
+  }
+
+  /**
+   * XState delivers every event through `_send` (also `sendTo` from other actors). Domain events
+   * pass only while the runtime applies stored ones; commands go to the command path.
+   * @internal
+   */
+  _send(event: EventObject): void {
+    if (this.#applying || event.type.startsWith('xstate.')) {
+      baseSend.call(this, event);
+      return;
+    }
+    const executor = this.#executor;
+    const failure =
+      executor === undefined
+        ? new ProgrammingError(
+            `${this.definition.name} '${this.aggregateId}' is read-only; '${event.type}' was not executed`,
+          )
+        : this.definition.eventTypes.has(event.type)
+          ? new ProgrammingError(
+              `Domain event '${event.type}' can't be sent to ${this.definition.name} '${this.aggregateId}': domain events are applied only after they are stored; send a command`,
+            )
+          : undefined;
+    if (failure !== undefined) {
+      (executor ?? consoleReporter).reportSendFailure(event, failure);
+      return;
+    }
+    executor
+      ?.execute(event, {})
+      .catch((error: unknown) => executor.reportSendFailure(event, error));
+  }
+}
+
+const consoleReporter: Pick<CommandExecutor, 'reportSendFailure'> = {
+  reportSendFailure: (command, error) =>
+    console.warn(`[eventsourcing-kurrentdb] command '${command.type}' failed:`, error),
+};

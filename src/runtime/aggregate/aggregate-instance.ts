@@ -1,0 +1,454 @@
+/**
+ * One aggregate in the runtime: its version, its state (a live actor, or only its snapshot when
+ * passivated), its mailbox (commands run one at a time in arrival order), its lifecycle actor, and
+ * the command path: validate → decide → encode → append with the expected revision → apply.
+ *
+ * @module
+ */
+import type { Actor, AnyMachineSnapshot, EventObject } from 'xstate';
+import { createActor } from 'xstate';
+import { aggregateLifecycleMachine } from '../../../machines/aggregate-lifecycle.js';
+import {
+  AggregateNotFoundError,
+  CommandRejectedError,
+  IntegrityError,
+  isIntegrityError,
+  ProgrammingError,
+} from '../../core/errors.js';
+import { describeIssues, validateWithSchema } from '../../core/standard-schema.js';
+import type { StoredEvent } from '../../core/stored-event.js';
+import { AggregateActor, type ExecuteOptions, type Recording } from './aggregate-actor.js';
+import type { AggregateRuntimeSettings } from './aggregate-runtime.js';
+import { CommandIdIndex, commandMetadata, eventIdsFor } from './command-ids.js';
+import { decide, validateCommand } from './decide.js';
+import type { AggregateDefinition } from './define-aggregate.js';
+import { decodeEvent, encodeEvents } from './event-codec.js';
+import { replay } from './replay.js';
+
+type Lifecycle = Actor<typeof aggregateLifecycleMachine>;
+
+/** Called when an instance's first append succeeded (so the repository can cache it). */
+export type OnPersisted = (instance: AggregateInstance) => void;
+
+export class AggregateInstance {
+  readonly definition: AggregateDefinition;
+  readonly aggregateId: string;
+  readonly streamName: string;
+  readonly #runtime: AggregateRuntimeSettings;
+  #version: number;
+  #snapshot: AnyMachineSnapshot;
+  #commandIds: CommandIdIndex | undefined;
+  #actor: AggregateActor | undefined;
+  #lifecycle: Lifecycle | undefined;
+  #isNew: boolean;
+  #onPersisted: OnPersisted | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  #stopped = false;
+  /** `performance.now()` of the last use, for idle passivation. */
+  lastUsed = performance.now();
+
+  private constructor(
+    runtime: AggregateRuntimeSettings,
+    definition: AggregateDefinition,
+    aggregateId: string,
+    state: { version: number; snapshot: AnyMachineSnapshot; commandIds?: CommandIdIndex },
+    isNew: boolean,
+  ) {
+    this.#runtime = runtime;
+    this.definition = definition;
+    this.aggregateId = aggregateId;
+    this.streamName = definition.streamName(aggregateId);
+    this.#version = state.version;
+    this.#snapshot = state.snapshot;
+    this.#commandIds = state.commandIds;
+    this.#isNew = isNew;
+  }
+
+  /** A new aggregate with no events: the first append must create its stream. */
+  static fresh(
+    runtime: AggregateRuntimeSettings,
+    definition: AggregateDefinition,
+    aggregateId: string,
+    onPersisted: OnPersisted,
+  ): AggregateInstance {
+    const instance = new AggregateInstance(
+      runtime,
+      definition,
+      aggregateId,
+      { version: -1, snapshot: definition.initialSnapshot() },
+      true,
+    );
+    instance.#onPersisted = onPersisted;
+    return instance;
+  }
+
+  /**
+   * Loads an aggregate: the latest snapshot (when enabled) plus the events after it.
+   *
+   * @throws AggregateNotFoundError when the stream has no events.
+   * @throws DecodingError for an event that can't be decoded, upcast or applied.
+   */
+  static async load(
+    runtime: AggregateRuntimeSettings,
+    definition: AggregateDefinition,
+    aggregateId: string,
+  ): Promise<AggregateInstance> {
+    const streamName = definition.streamName(aggregateId);
+    const latest = await runtime.snapshots?.latest(definition, streamName);
+    const stored = await runtime.recorder.selectEvents(
+      streamName,
+      latest === undefined ? {} : { gt: latest.version },
+    );
+    if (stored.length === 0 && latest === undefined) {
+      throw new AggregateNotFoundError(
+        definition.name,
+        aggregateId,
+        `${definition.name} '${aggregateId}' not found (stream '${streamName}' has no events)`,
+      );
+    }
+    const events = await decodeAll(definition, stored);
+    const commandIds = latest?.commandIds ?? new CommandIdIndex();
+    for (const record of stored) commandIds.noteEvent(record.metadata, record.originatorVersion);
+    return new AggregateInstance(
+      runtime,
+      definition,
+      aggregateId,
+      {
+        version: stored.at(-1)?.originatorVersion ?? (latest?.version as number),
+        snapshot: replay(
+          definition,
+          latest?.snapshot ?? definition.initialSnapshot(),
+          events,
+          stored,
+        ),
+        ...(commandIds.size > 0 ? { commandIds } : {}),
+      },
+      false,
+    );
+  }
+
+  /**
+   * A read-only actor at `version` (events only, never a snapshot).
+   *
+   * @throws AggregateNotFoundError when the stream has no event at that version.
+   */
+  static async loadAt(
+    runtime: AggregateRuntimeSettings,
+    definition: AggregateDefinition,
+    aggregateId: string,
+    version: number,
+  ): Promise<AggregateActor> {
+    const streamName = definition.streamName(aggregateId);
+    if (!Number.isSafeInteger(version) || version < 0) {
+      throw new ProgrammingError(`Version ${version} is not a stream revision (0, 1, 2, …)`);
+    }
+    const stored = await runtime.recorder.selectEvents(streamName, { lte: version });
+    if (stored.at(-1)?.originatorVersion !== version) {
+      throw new AggregateNotFoundError(
+        definition.name,
+        aggregateId,
+        `${definition.name} '${aggregateId}' version ${version} not found (stream '${streamName}' has ${stored.length} event(s) up to it)`,
+      );
+    }
+    const events = await decodeAll(definition, stored);
+    const inspect = runtime.inspect();
+    return new AggregateActor({
+      definition,
+      aggregateId,
+      snapshot: replay(definition, definition.initialSnapshot(), events, stored),
+      version,
+      ...(inspect === undefined ? {} : { inspect }),
+    });
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  /** True while a command or fast-forward is queued or running. */
+  get busy(): boolean {
+    return this.#pending > 0;
+  }
+
+  /** True when it has a live actor (not passivated). */
+  get live(): boolean {
+    return this.#actor !== undefined;
+  }
+
+  /** The live actor, created from the snapshot if the aggregate was passivated. */
+  actor(): AggregateActor {
+    if (this.#stopped) {
+      throw new ProgrammingError(
+        `${this.definition.name} '${this.aggregateId}' belongs to a closed application`,
+      );
+    }
+    this.lastUsed = performance.now();
+    if (this.#actor !== undefined) return this.#actor;
+    const inspect = this.#runtime.inspect();
+    const lifecycle = createActor(aggregateLifecycleMachine, {
+      input: { aggregate: this.definition.name, id: this.aggregateId },
+      id: `lifecycle:${this.streamName}`,
+      ...(inspect === undefined ? {} : { inspect }),
+    });
+    lifecycle.start();
+    this.#actor = new AggregateActor({
+      definition: this.definition,
+      aggregateId: this.aggregateId,
+      snapshot: this.#snapshot,
+      version: this.#version,
+      executor: {
+        execute: (command, options) => this.execute(command, options),
+        reportSendFailure: (command, error) => this.#runtime.onSendFailure(command, error),
+      },
+      ...(inspect === undefined ? {} : { inspect }),
+    });
+    lifecycle.send({ type: 'loaded', version: this.#version });
+    this.#lifecycle = lifecycle;
+    return this.#actor;
+  }
+
+  /** The lifecycle actor while live (for inspection and tests). */
+  get lifecycle(): Lifecycle | undefined {
+    return this.#lifecycle;
+  }
+
+  /** Queues a command; commands of one aggregate run one at a time, in arrival order. */
+  execute(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
+    return this.#enqueue(() => this.#run(command, options));
+  }
+
+  /** Queues a read of the events stored after the current version, and applies them. */
+  fastForward(): Promise<void> {
+    return this.#enqueue(() => this.#fastForward());
+  }
+
+  /**
+   * Drops the live actor and keeps only the snapshot (when idle). The next use recreates it.
+   *
+   * @returns false if it is busy (nothing done).
+   */
+  passivate(): boolean {
+    if (this.#pending > 0) return false;
+    this.#dropActor('passivate');
+    return true;
+  }
+
+  /** Stops the live actor for good (the application closes); queued work finishes first. */
+  async stop(): Promise<void> {
+    await this.#tail.catch(() => undefined);
+    this.#dropActor('stop');
+    this.#stopped = true;
+  }
+
+  #dropActor(event: 'passivate' | 'stop'): void {
+    const actor = this.#actor;
+    if (actor === undefined) return;
+    this.#snapshot = actor.getSnapshot() as AnyMachineSnapshot;
+    this.#actor = undefined;
+    actor.stop();
+    this.#lifecycle?.send({ type: event });
+    this.#lifecycle?.stop();
+    this.#lifecycle = undefined;
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const result = this.#tail.then(work);
+    this.#tail = result.then(
+      () => this.#pending--,
+      () => this.#pending--,
+    );
+    return result;
+  }
+
+  async #run(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
+    const actor = this.actor();
+    const lifecycle = this.#lifecycle as Lifecycle;
+    lifecycle.send({ type: 'execute', command: { type: String(command?.type) } });
+    const subject = { definition: this.definition, aggregateId: this.aggregateId };
+    try {
+      const validated = validateCommand(subject, actor.getSnapshot(), command);
+      const checked = validated instanceof Promise ? await validated : validated;
+      const metadata = commandMetadata(options);
+      const { commandId } = options;
+      for (let attempt = 0; ; attempt++) {
+        const span = commandId === undefined ? undefined : this.#commandIds?.get(commandId);
+        if (span !== undefined) {
+          const recordings = await this.#recordingsOf(span.from, span.count);
+          lifecycle.send({ type: 'executed', version: this.#version });
+          return recordings;
+        }
+        const events = decide(subject, actor.getSnapshot() as AnyMachineSnapshot, checked);
+        if (events.length === 0) {
+          lifecycle.send({ type: 'executed', version: this.#version });
+          return [];
+        }
+        await this.#checkEmitted(checked.type, events);
+        const first = this.#version + 1;
+        const stored = encodeEvents(
+          this.definition,
+          this.streamName,
+          first,
+          events,
+          eventIdsFor(this.streamName, commandId, events.length),
+          metadata,
+        );
+        let ids: bigint[];
+        try {
+          ids = await this.#runtime.recorder.insertEvents(stored);
+        } catch (error) {
+          if (!isIntegrityError(error)) throw error;
+          if (this.#isNew) {
+            throw new IntegrityError(
+              `${this.definition.name} '${this.aggregateId}' already exists (stream '${this.streamName}' has events): get it instead of creating it`,
+              { cause: error },
+            );
+          }
+          if (attempt >= this.#runtime.retries) {
+            throw new IntegrityError(
+              `${this.definition.name} '${this.aggregateId}': command '${checked.type}' still conflicted after ${attempt} retries (another writer keeps appending to '${this.streamName}')`,
+              { cause: error },
+            );
+          }
+          lifecycle.send({ type: 'conflict', attempt: attempt + 1 });
+          await delay(this.#runtime.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));
+          await this.#fastForward();
+          lifecycle.send({ type: 'retry' });
+          continue;
+        }
+        const last = first + events.length - 1;
+        if (!actor.applyStored(events, last)) {
+          this.#dropActor('stop');
+          throw new ProgrammingError(
+            `${this.definition.name} '${this.aggregateId}': the machine failed to apply the events of '${checked.type}' after they were stored (version ${last}); the aggregate will be reloaded from the store`,
+          );
+        }
+        this.#version = last;
+        for (const record of stored) this.#noteCommandId(record);
+        if (this.#isNew) {
+          this.#isNew = false;
+          this.#onPersisted?.(this);
+          this.#onPersisted = undefined;
+        }
+        await this.#maybeSnapshot(first, last);
+        lifecycle.send({ type: 'executed', version: last });
+        return events.map((event, index) => ({
+          event,
+          notification: { ...(stored[index] as StoredEvent), id: ids[index] as bigint },
+        }));
+      }
+    } catch (error) {
+      const kind = error instanceof CommandRejectedError ? 'rejected' : 'failed';
+      this.#lifecycle?.send({ type: kind, error: (error as Error)?.message ?? String(error) });
+      throw error;
+    } finally {
+      this.lastUsed = performance.now();
+    }
+  }
+
+  /** Emitted events must satisfy their schemas (a failing one is a bug in the machine). */
+  async #checkEmitted(commandType: string, events: readonly EventObject[]): Promise<void> {
+    for (const event of events) {
+      const schema = this.definition.schemas[event.type];
+      if (schema === undefined) continue;
+      const { type: _type, ...payload } = event;
+      const outcome = await validateWithSchema(schema, payload);
+      if (!outcome.ok) {
+        throw new ProgrammingError(
+          `Aggregate '${this.definition.name}': command '${commandType}' emitted '${event.type}' failing its schema: ${describeIssues(outcome.issues)}`,
+        );
+      }
+    }
+  }
+
+  async #fastForward(): Promise<void> {
+    const stored = await this.#runtime.recorder.selectEvents(
+      this.streamName,
+      this.#version < 0 ? {} : { gt: this.#version },
+    );
+    if (stored.length === 0) return;
+    const events = await decodeAll(this.definition, stored);
+    const last = (stored.at(-1) as StoredEvent).originatorVersion;
+    const actor = this.#actor;
+    // Check the whole batch on a throwaway actor first, so the live one never half-applies.
+    const next = replay(this.definition, this.#currentSnapshot(), events, stored);
+    if (actor === undefined) this.#snapshot = next;
+    else actor.applyStored(events, last);
+    this.#version = last;
+    this.#isNew = false;
+    for (const record of stored) this.#noteCommandId(record);
+    this.#lifecycle?.send({ type: 'fastForwarded', version: last });
+  }
+
+  /** The recordings of events already stored, with their original notification ids. */
+  async #recordingsOf(from: number, count: number): Promise<Recording[]> {
+    const stored = await this.#runtime.recorder.selectEvents(this.streamName, {
+      gt: from - 1,
+      lte: from + count - 1,
+    });
+    // Re-appending the same events (same ids, same versions) is idempotent: nothing is written
+    // and the store answers with the original positions.
+    const ids = await this.#runtime.recorder.insertEvents(stored);
+    const events = await decodeAll(this.definition, stored);
+    return events.map((event, index) => ({
+      event,
+      notification: { ...(stored[index] as StoredEvent), id: ids[index] as bigint },
+    }));
+  }
+
+  async #maybeSnapshot(first: number, last: number): Promise<void> {
+    const store = this.#runtime.snapshots;
+    const interval = this.#runtime.snapshotInterval(this.definition);
+    if (store === undefined || interval === undefined) return;
+    if (Math.floor((last + 1) / interval) === Math.floor(first / interval)) return;
+    try {
+      await store.save(
+        this.definition,
+        this.streamName,
+        last,
+        this.#currentSnapshot(),
+        this.#commandIds,
+      );
+    } catch (error) {
+      this.#runtime.warn(
+        `Snapshot of '${this.streamName}' at version ${last} failed; the command succeeded`,
+        error,
+      );
+    }
+  }
+
+  #currentSnapshot(): AnyMachineSnapshot {
+    return (this.#actor?.getSnapshot() as AnyMachineSnapshot | undefined) ?? this.#snapshot;
+  }
+
+  /** The current state and version (for snapshots). */
+  current(): { version: number; snapshot: AnyMachineSnapshot; commandIds?: CommandIdIndex } {
+    return {
+      version: this.#version,
+      snapshot: this.#currentSnapshot(),
+      ...(this.#commandIds === undefined ? {} : { commandIds: this.#commandIds }),
+    };
+  }
+
+  #noteCommandId(record: StoredEvent): void {
+    if (record.metadata.commandId === undefined) return;
+    this.#commandIds ??= new CommandIdIndex();
+    this.#commandIds.noteEvent(record.metadata, record.originatorVersion);
+  }
+}
+
+/** Decodes stored events, awaiting only when an async schema is involved. */
+async function decodeAll(
+  definition: AggregateDefinition,
+  stored: readonly StoredEvent[],
+): Promise<EventObject[]> {
+  const decoded = stored.map((record) => decodeEvent(definition, record));
+  return decoded.some((event) => event instanceof Promise)
+    ? Promise.all(decoded)
+    : (decoded as EventObject[]);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

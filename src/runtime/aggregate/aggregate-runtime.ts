@@ -1,0 +1,35 @@
+/**
+ * What the aggregate runtime needs from the application: recorders, settings and hooks.
+ *
+ * @module
+ */
+import type { EventObject, InspectionEvent, Observer } from 'xstate';
+import type { ApplicationRecorder } from '../../core/application-recorder.js';
+import type { AggregateDefinition } from './define-aggregate.js';
+import type { SnapshotStore, Warn } from './snapshot-store.js';
+
+/** An XState inspection observer, as `createActor(logic, { inspect })` takes it. */
+export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+export interface AggregateRuntimeSettings {
+  readonly recorder: ApplicationRecorder;
+  /** Present when snapshotting is enabled. */
+  readonly snapshots: SnapshotStore | undefined;
+  /** Events between automatic snapshots of an aggregate type, `undefined` for none. */
+  snapshotInterval(definition: AggregateDefinition): number | undefined;
+  /** Retries after an optimistic-concurrency conflict. @defaultValue 3 */
+  readonly retries: number;
+  /** First retry delay in ms; doubles per attempt, with ±50 % jitter. @defaultValue 5 */
+  readonly retryDelayMs: number;
+  /** Live aggregates kept in the cache (LRU); `Infinity` for no limit. */
+  readonly cacheMaxSize: number;
+  /** Passivate a live aggregate idle this long (ms); 0 = only when evicted. */
+  readonly idleTimeoutMs: number;
+  /** Fast-forward a cached aggregate from the store on `get`. @defaultValue true */
+  readonly fastForwardOnGet: boolean;
+  /** Observes every aggregate actor and lifecycle actor (the Stately inspector, …). */
+  inspect(): InspectObserver | undefined;
+  readonly warn: Warn;
+  /** A command given with `send` (not `execute`) failed. */
+  onSendFailure(command: EventObject, error: unknown): void;
+}
