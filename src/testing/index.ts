@@ -5,6 +5,14 @@
  * @module
  */
 
+export {
+  type Expectation,
+  ExpectationError,
+  Given,
+  given,
+  type Outcome,
+  When,
+} from './given-when-then.js';
 export type { KurrentDBHarness, KurrentDBSource } from './kurrentdb-harness.js';
 export {
   DEFAULT_KURRENTDB_IMAGE,
