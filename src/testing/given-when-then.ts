@@ -124,7 +124,7 @@ export class When<M extends AnyStateMachine> {
     // `await given(…).when(…)` calls then(resolve, reject): behave like the decision's promise.
     if (onRejected !== undefined) {
       return this.decide().then(
-        expected as (outcome: Outcome<M>) => Outcome<M>,
+        expected as unknown as (outcome: Outcome<M>) => Outcome<M>,
         onRejected as never,
       );
     }
