@@ -1,7 +1,8 @@
 /**
  * eventsourcing-kurrentdb: event sourcing on KurrentDB.
  *
- * The root entry holds the core: stored-event types, the recorder ports, the error hierarchy,
+ * The root entry holds the application layer (`Application`, `defineAggregate`, aggregate actors
+ * and the repository) and the core: stored-event types, the recorder ports, the error hierarchy,
  * environment lookup and the persistence-module factory. Adapters live in subpaths:
  * `eventsourcing-kurrentdb/memory`, `eventsourcing-kurrentdb/kurrentdb`; test tooling in
  * `eventsourcing-kurrentdb/testing`.
@@ -9,6 +10,16 @@
  * @module
  */
 
+/* Application and aggregates */
+export {
+  AGGREGATE_CACHE_FASTFORWARD,
+  AGGREGATE_CACHE_MAXSIZE,
+  AGGREGATE_COMMAND_RETRIES,
+  AGGREGATE_IDLE_TIMEOUT,
+  Application,
+  type ApplicationOptions,
+  IS_SNAPSHOTTING_ENABLED,
+} from './application/application.js';
 export type {
   CreatePersistenceOptions,
   Persistence,
@@ -34,7 +45,10 @@ export { Environment } from './core/environment.js';
 export type { ErrorCode } from './core/errors.js';
 /* Errors */
 export {
+  AggregateNotFoundError,
+  CommandRejectedError,
   ConfigurationError,
+  DecodingError,
   EventSourcingError,
   IntegrityError,
   isConfigurationError,
@@ -44,9 +58,30 @@ export {
   OperationalError,
   PersistenceError,
   ProgrammingError,
+  ProjectionError,
+  TimeoutError,
+  WaitInterruptedError,
 } from './core/errors.js';
+export type { StandardSchemaV1 } from './core/standard-schema.js';
 export type { SubscriptionSource } from './core/stoppable-subscription.js';
 export { StoppableSubscription } from './core/stoppable-subscription.js';
 /* Stored events and notifications */
 export type { EventMetadata, Notification, StoredEvent } from './core/stored-event.js';
 export type { Subscription } from './core/subscription.js';
+export {
+  AggregateActor,
+  type ExecuteOptions,
+  type Recording,
+} from './runtime/aggregate/aggregate-actor.js';
+export type { InspectObserver } from './runtime/aggregate/aggregate-runtime.js';
+export type { ExecuteMetadataOptions } from './runtime/aggregate/command-ids.js';
+export {
+  type AggregateDefinition,
+  type AggregateOptions,
+  type CommandOf,
+  type DomainEventOf,
+  defineAggregate,
+  type Upcaster,
+} from './runtime/aggregate/define-aggregate.js';
+export { SCHEMA_VERSION } from './runtime/aggregate/event-codec.js';
+export { type GetOptions, Repository } from './runtime/aggregate/repository.js';
