@@ -265,7 +265,7 @@ export class AggregateInstance {
   async #run(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
     const actor = this.actor();
     const lifecycle = this.#lifecycle as Lifecycle;
-    lifecycle.send({ type: 'execute', command: { type: String(command?.type) } });
+    lifecycle.send({ type: 'execute', command });
     const subject = { definition: this.definition, aggregateId: this.aggregateId };
     try {
       const validated = validateCommand(subject, actor.getSnapshot(), command);
