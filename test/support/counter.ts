@@ -1,0 +1,48 @@
+/**
+ * A counter aggregate for concurrency tests and benchmarks: `increment` emits `Incremented`,
+ * which adds one.
+ */
+import { assign, emit, setup } from 'xstate';
+import { defineAggregate } from '../../src/runtime/aggregate/define-aggregate.js';
+
+export const counterMachine = setup({
+  types: {
+    context: {} as { count: number },
+    events: {} as
+      | { type: 'increment'; by?: number }
+      | { type: 'Incremented'; by: number }
+      | { type: 'start' }
+      | { type: 'Started' },
+    emitted: {} as { type: 'Incremented'; by: number } | { type: 'Started' },
+  },
+}).createMachine({
+  id: 'Counter',
+  context: { count: 0 },
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        start: { actions: emit({ type: 'Started' }) },
+        Started: 'counting',
+      },
+    },
+    counting: {
+      on: {
+        increment: { actions: emit(({ event }) => ({ type: 'Incremented', by: event.by ?? 1 })) },
+        Incremented: {
+          actions: assign({ count: ({ context, event }) => context.count + event.by }),
+        },
+      },
+    },
+  },
+});
+
+export const Counter = defineAggregate({ name: 'Counter', machine: counterMachine });
+
+/** The persistence modules the runtime tests run on: memory, and the harness's KurrentDB. */
+export function persistenceModules(uri: string): [string, Record<string, string>][] {
+  return [
+    ['memory', { PERSISTENCE_MODULE: 'memory' }],
+    ['kurrentdb', { PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri }],
+  ];
+}
