@@ -18,6 +18,8 @@ export {
   DEFAULT_KURRENTDB_IMAGE,
   startKurrentDBHarness,
 } from './kurrentdb-harness.js';
+export type { PostgresHarness, PostgresSource } from './postgres-harness.js';
+export { DEFAULT_POSTGRES_IMAGE, startPostgresHarness } from './postgres-harness.js';
 export type {
   KurrentDBTestServer,
   KurrentDBTestServerOptions,

@@ -1,0 +1,323 @@
+/**
+ * The PostgreSQL tracking recorder (node-postgres): the base class of views kept in PostgreSQL.
+ * A view's writes and its tracking record commit in one transaction, which also announces the
+ * commit with `pg_notify`, so waits in every process wake without polling.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { Environment } from '../../core/environment.js';
+import { IntegrityError, PersistenceError } from '../../core/errors.js';
+import {
+  firstOf,
+  sleepUnlessAborted,
+  type Tracking,
+  type TrackingRecorder,
+  type TrackingWaitOptions,
+  waitForTracking,
+} from '../../core/tracking-recorder.js';
+import { InsertSignal } from '../memory/insert-signal.js';
+import { NotificationListener } from './notification-listener.js';
+import { translatePostgresError } from './postgres-errors.js';
+import {
+  DEFAULT_POSTGRES_CONNECT_TIMEOUT,
+  DEFAULT_POSTGRES_POOL_SIZE,
+  DEFAULT_POSTGRES_SCHEMA,
+  DEFAULT_POSTGRES_TRACKING_TABLE,
+  type PostgresTrackingRecorderOptions,
+  postgresTrackingOptionsFromEnvironment,
+} from './postgres-tracking-options.js';
+
+/**
+ * The safety-net poll of a wait, in milliseconds: first pause and longest pause. Notifications
+ * normally wake a wait long before; the poll covers a LISTEN connection that is down.
+ */
+const SAFETY_POLL_FIRST_MS = 500;
+const SAFETY_POLL_MAX_MS = 2000;
+/** Serialises concurrent table setup (CREATE … IF NOT EXISTS races in PostgreSQL). */
+const SETUP_LOCK_KEY = 0x65_73_6b_74; // 'eskt'
+
+/** A pooled connection, as views see it inside {@link PostgresTrackingRecorder.trackedTransaction}. */
+export type PostgresClient = pg.PoolClient;
+
+/** `"name"`, quoted as a PostgreSQL identifier. */
+export const quotePostgresIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * A {@link TrackingRecorder} in PostgreSQL: table `<schema>.tracking` (by default) with one row
+ * per upstream application, whose id only ever increases (`bigint`, read back exactly).
+ *
+ * Nothing connects in the constructor; the schema and tables are set up on first use (or by
+ * {@link ready}). Each commit calls `pg_notify` in its transaction; `wait` listens on a dedicated
+ * connection (opened by the first wait) and polls only as a safety net (500 ms doubling to 2 s).
+ *
+ * @example
+ * ```ts
+ * class Counts extends PostgresTrackingRecorder {
+ *   protected override async createViewTables(client: PostgresClient): Promise<void> {
+ *     await client.query(`CREATE TABLE IF NOT EXISTS ${this.table('counts')} (name text PRIMARY KEY, n bigint NOT NULL)`);
+ *   }
+ *   increment(name: string, tracking: Tracking): Promise<void> {
+ *     return this.trackedTransaction(tracking, async (client) => {
+ *       await client.query(`INSERT INTO ${this.table('counts')} VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = counts.n + 1`, [name]);
+ *     });
+ *   }
+ * }
+ * const view = Counts.fromEnvironment(new Environment('counts', process.env));
+ * ```
+ */
+export class PostgresTrackingRecorder implements TrackingRecorder {
+  /** The connection pool; views may read through it. */
+  protected readonly pool: pg.Pool;
+  /** The schema of the tracking table and of the view's tables. */
+  protected readonly schema: string;
+  /** The tracking table's name (unqualified). */
+  protected readonly trackingTable: string;
+  readonly #createTable: boolean;
+  readonly #channel: string;
+  readonly #listener: NotificationListener;
+  readonly #changed = new InsertSignal();
+  readonly #closed = new AbortController();
+  #setup: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PostgresTrackingRecorderOptions) {
+    const { schema, createTable, tableName, ...poolConfig } = options;
+    this.schema = schema ?? DEFAULT_POSTGRES_SCHEMA;
+    this.trackingTable = tableName ?? DEFAULT_POSTGRES_TRACKING_TABLE;
+    this.#createTable = createTable ?? true;
+    const config: pg.PoolConfig = {
+      max: DEFAULT_POSTGRES_POOL_SIZE,
+      connectionTimeoutMillis: DEFAULT_POSTGRES_CONNECT_TIMEOUT,
+      ...poolConfig,
+    };
+    this.pool = new pg.Pool(config);
+    // An idle connection that fails is dropped by the pool; without a listener it would crash.
+    this.pool.on('error', () => undefined);
+    this.#channel = trackingChannel(this.schema, this.trackingTable);
+    this.#listener = new NotificationListener(config, this.#channel, () => this.#changed.notify());
+  }
+
+  /**
+   * A recorder (or view) configured by the environment: `DATABASE_URL`, or `POSTGRES_DBNAME`,
+   * `POSTGRES_HOST`, `POSTGRES_PORT`, `POSTGRES_USER`, `POSTGRES_PASSWORD`; and
+   * `POSTGRES_SCHEMA`, `POSTGRES_POOL_SIZE`, `POSTGRES_CONNECT_TIMEOUT` (seconds), `CREATE_TABLE`.
+   *
+   * @throws ConfigurationError naming the missing keys, or for a malformed value.
+   */
+  static fromEnvironment<T extends PostgresTrackingRecorder>(
+    this: new (
+      options: PostgresTrackingRecorderOptions,
+    ) => T,
+    env: Environment,
+  ): T {
+    return new this(postgresTrackingOptionsFromEnvironment(env));
+  }
+
+  /**
+   * Sets up the schema and tables now (otherwise the first operation does), so that bad
+   * settings or a missing table fail early.
+   *
+   * @throws PersistenceError when the database is unreachable, or when `createTable` is false
+   *   and the tracking table does not exist.
+   */
+  ready(): Promise<void> {
+    if (this.#closed.signal.aborted) {
+      return Promise.reject(new PersistenceError('The PostgreSQL tracking recorder is closed'));
+    }
+    this.#setup ??= this.#setUp().catch((error: unknown) => {
+      this.#setup = undefined; // let the next call try again
+      throw error;
+    });
+    return this.#setup;
+  }
+
+  /** @throws IntegrityError when the id is not greater than the application's max. */
+  async insertTracking(t: Tracking): Promise<void> {
+    await this.trackedTransaction(t, () => undefined);
+  }
+
+  async maxTrackingId(applicationName: string): Promise<bigint | undefined> {
+    await this.ready();
+    try {
+      const result = await this.pool.query<{ notification_id: string }>(
+        `SELECT notification_id FROM ${this.table(this.trackingTable)} WHERE application_name = $1`,
+        [applicationName],
+      );
+      const row = result.rows[0];
+      return row === undefined ? undefined : BigInt(row.notification_id);
+    } catch (error) {
+      throw translatePostgresError(error, `Failed to read tracking of ${applicationName}`);
+    }
+  }
+
+  async hasTrackingId(
+    applicationName: string,
+    notificationId: bigint | undefined,
+  ): Promise<boolean> {
+    if (notificationId === undefined) return true;
+    const max = await this.maxTrackingId(applicationName);
+    return max !== undefined && max >= notificationId;
+  }
+
+  wait(
+    applicationName: string,
+    notificationId: bigint | undefined,
+    options: TrackingWaitOptions = {},
+  ): Promise<void> {
+    return waitForTracking(applicationName, notificationId, options, {
+      has: async () => {
+        // Listen before looking, so that a commit between the look and the sleep still wakes us.
+        await this.#listener.ready();
+        return this.hasTrackingId(applicationName, notificationId);
+      },
+      changed: (signal, attempt) =>
+        firstOf(
+          signal,
+          (s) => this.#changed.wait(s),
+          (s) =>
+            sleepUnlessAborted(
+              Math.min(SAFETY_POLL_MAX_MS, SAFETY_POLL_FIRST_MS * 2 ** attempt),
+              s,
+            ),
+        ),
+      closed: this.#closed.signal,
+    });
+  }
+
+  /** Interrupts pending waits, ends the LISTEN connection and the pool. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed.abort();
+      await this.#setup?.catch(() => undefined);
+      await this.#listener.close();
+      await this.pool.end();
+    })();
+    return this.#closing;
+  }
+
+  /** `"schema"."name"`: a table of this recorder's schema, quoted for SQL. */
+  protected table(name: string): string {
+    return `${quotePostgresIdentifier(this.schema)}.${quotePostgresIdentifier(name)}`;
+  }
+
+  /**
+   * Creates the view's tables (in {@link schema}; use {@link table} for their names). Runs once,
+   * in the transaction that creates the schema and the tracking table, unless `createTable` is
+   * false. Override it in a view. @defaultValue does nothing
+   */
+  protected async createViewTables(_client: PostgresClient): Promise<void> {}
+
+  /**
+   * Records `tracking` and runs `write` in one transaction: both commit or neither. The
+   * tracking record is written first, so an equal or older id fails before `write` runs, and
+   * concurrent transactions of one application queue on its tracking row. The commit is
+   * announced to every waiting recorder. Resolves with what `write` returns.
+   *
+   * @throws IntegrityError "Failed to record tracking for <app> <id>" when the id is not greater
+   *   than the application's max; nothing is written.
+   * @throws whatever `write` throws (server and connection errors translated); nothing is written.
+   */
+  protected async trackedTransaction<T>(
+    tracking: Tracking,
+    write: (client: PostgresClient) => T | Promise<T>,
+  ): Promise<T> {
+    await this.ready();
+    const context = `Failed to record tracking for ${tracking.applicationName} ${tracking.notificationId}`;
+    const client = await this.#connect(context);
+    let result: T;
+    try {
+      await client.query('BEGIN');
+      await this.#recordTracking(client, tracking, context);
+      result = await write(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(!rolledBack);
+      throw translatePostgresError(error, context, false);
+    }
+    client.release();
+    this.#changed.notify();
+    return result;
+  }
+
+  async #connect(context: string): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw translatePostgresError(error, context);
+    }
+  }
+
+  async #recordTracking(client: pg.PoolClient, tracking: Tracking, context: string): Promise<void> {
+    const table = this.table(this.trackingTable);
+    let recorded: number;
+    try {
+      const result = await client.query(
+        `WITH recorded AS (
+           INSERT INTO ${table} (application_name, notification_id) VALUES ($1, $2)
+           ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id
+           WHERE ${table}.notification_id < EXCLUDED.notification_id
+           RETURNING notification_id
+         )
+         SELECT pg_notify($3, $1) FROM recorded`,
+        [tracking.applicationName, tracking.notificationId.toString(), this.#channel],
+      );
+      recorded = result.rowCount ?? 0;
+    } catch (error) {
+      throw translatePostgresError(error, context);
+    }
+    if (recorded === 0) throw new IntegrityError(context);
+  }
+
+  async #setUp(): Promise<void> {
+    const context = `Failed to set up tracking table ${this.table(this.trackingTable)}`;
+    const client = await this.#connect(context);
+    try {
+      if (this.#createTable) {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+        const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+          this.schema,
+        ]);
+        // Only when missing: CREATE SCHEMA needs the CREATE privilege even with IF NOT EXISTS.
+        if (schema.rowCount === 0) {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${quotePostgresIdentifier(this.schema)}`);
+        }
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${this.table(this.trackingTable)} (application_name text PRIMARY KEY, notification_id bigint NOT NULL)`,
+        );
+        await this.createViewTables(client);
+        await client.query('COMMIT');
+      } else {
+        const found = await client.query<{ found: string | null }>(
+          'SELECT to_regclass($1)::text AS found',
+          [this.table(this.trackingTable)],
+        );
+        if (found.rows[0]?.found == null) {
+          throw new PersistenceError(
+            `Table ${this.table(this.trackingTable)} does not exist and CREATE_TABLE is off: create the table or set CREATE_TABLE=yes`,
+          );
+        }
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw translatePostgresError(error, context, false);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/**
+ * The notification channel of one tracking table: a fixed prefix and a hash of the qualified
+ * name (channel names are identifiers, at most 63 bytes).
+ */
+function trackingChannel(schema: string, table: string): string {
+  const hash = createHash('sha256').update(`${schema}.${table}`).digest('hex').slice(0, 24);
+  return `eventsourcing_tracking_${hash}`;
+}
