@@ -149,6 +149,7 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
   }
 
   async maxTrackingId(applicationName: string): Promise<bigint | undefined> {
+    this.#assertOpen();
     try {
       return this.#selectMax.get(applicationName);
     } catch (error) {
@@ -209,6 +210,7 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
     tracking: Tracking,
     write: (db: SQLiteDatabase) => T,
   ): Promise<T> {
+    this.#assertOpen();
     let result: T;
     try {
       result = this.#transaction(tracking, write) as T;
@@ -221,6 +223,10 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
     }
     this.#committed.notify();
     return result;
+  }
+
+  #assertOpen(): void {
+    if (!this.db.open) throw new PersistenceError('The SQLite tracking recorder is closed');
   }
 
   #recordTracking(tracking: Tracking): void {
