@@ -178,11 +178,7 @@ export class AggregateInstance {
 
   /** The live actor, created from the snapshot if the aggregate was passivated. */
   actor(): AggregateActor {
-    if (this.#stopped) {
-      throw new ProgrammingError(
-        `${this.definition.name} '${this.aggregateId}' belongs to a closed application`,
-      );
-    }
+    if (this.#stopped) throw this.#closedError();
     this.lastUsed = performance.now();
     if (this.#actor !== undefined) return this.#actor;
     const inspect = this.#runtime.inspect();
@@ -208,6 +204,12 @@ export class AggregateInstance {
     return this.#actor;
   }
 
+  #closedError(): ProgrammingError {
+    return new ProgrammingError(
+      `${this.definition.name} '${this.aggregateId}' belongs to a closed application`,
+    );
+  }
+
   /** The lifecycle actor while live (for inspection and tests). */
   get lifecycle(): Lifecycle | undefined {
     return this.#lifecycle;
@@ -215,7 +217,12 @@ export class AggregateInstance {
 
   /** Queues a command; commands of one aggregate run one at a time, in arrival order. */
   execute(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
-    return this.#enqueue(() => this.#run(command, options));
+    if (this.#stopped || this.#runtime.isClosed?.() === true) {
+      return Promise.reject(this.#closedError());
+    }
+    const work = this.#enqueue(() => this.#run(command, options));
+    this.#runtime.track?.(work);
+    return work;
   }
 
   /** Queues a read of the events stored after the current version, and applies them. */

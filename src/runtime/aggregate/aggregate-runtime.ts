@@ -32,4 +32,8 @@ export interface AggregateRuntimeSettings {
   readonly warn: Warn;
   /** A command given with `send` (not `execute`) failed. */
   onSendFailure(command: EventObject, error: unknown): void;
+  /** True once the application closed (set by the repository). */
+  isClosed?(): boolean;
+  /** Keeps a queued command in view until it settles, so closing can wait for it. */
+  track?(work: Promise<unknown>): void;
 }

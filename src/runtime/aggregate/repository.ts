@@ -22,11 +22,21 @@ export class Repository {
   /** Live and passivated aggregates by stream name, least recently used first. */
   readonly #cache = new Map<string, AggregateInstance>();
   readonly #loading = new Map<string, Promise<AggregateInstance>>();
+  /** Commands queued or running (of cached and of created, not yet stored, aggregates). */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(runtime: AggregateRuntimeSettings) {
-    this.#runtime = runtime;
+    this.#runtime = {
+      ...runtime,
+      isClosed: () => this.#closed,
+      track: (work) => {
+        this.#inFlight.add(work);
+        const forget = () => this.#inFlight.delete(work);
+        work.then(forget, forget);
+      },
+    };
     if (runtime.idleTimeoutMs > 0 && Number.isFinite(runtime.idleTimeoutMs)) {
       const every = Math.max(10, Math.min(runtime.idleTimeoutMs / 2, 10_000));
       this.#sweeper = setInterval(() => this.passivateIdle(), every);
@@ -126,6 +136,7 @@ export class Repository {
     this.#closed = true;
     clearInterval(this.#sweeper);
     await Promise.allSettled(this.#loading.values());
+    await Promise.allSettled(this.#inFlight);
     await Promise.all([...this.#cache.values()].map((instance) => instance.stop()));
     this.#cache.clear();
   }
