@@ -15,7 +15,12 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject, SnapshotFrom } from 'xstate';
-import { decide, evolve, validateCommand } from '../runtime/aggregate/decide.js';
+import {
+  checkEmittedSchemas,
+  decide,
+  evolve,
+  validateCommand,
+} from '../runtime/aggregate/decide.js';
 import type {
   AggregateDefinition,
   CommandOf,
@@ -104,6 +109,7 @@ export class When<M extends AnyStateMachine> {
     const snapshot = this.#snapshot as AnyMachineSnapshot;
     const command = await validateCommand(subject, snapshot, this.#command);
     const events = decide(subject, snapshot, command);
+    await checkEmittedSchemas(this.#definition, command.type, events);
     return {
       events: events as DomainEventOf<M>[],
       snapshot: evolve(this.#definition, snapshot, events) as SnapshotFrom<M>,
@@ -117,10 +123,16 @@ export class When<M extends AnyStateMachine> {
    * @returns the events and the resulting state when events were expected.
    * @throws ExpectationError when the outcome differs.
    */
+  then(expected: Expectation<M>): Promise<Outcome<M> | undefined>;
+  /** `await given(…).when(…)`: the decision's outcome (or its error), without asserting. */
+  then<R1 = Outcome<M>, R2 = never>(
+    onFulfilled: (outcome: Outcome<M>) => R1 | PromiseLike<R1>,
+    onRejected?: (reason: unknown) => R2 | PromiseLike<R2>,
+  ): Promise<R1 | R2>;
   then(
-    expected: Expectation<M>,
+    expected: Expectation<M> | ((outcome: Outcome<M>) => unknown),
     onRejected?: (reason: unknown) => unknown,
-  ): Promise<Outcome<M> | undefined> {
+  ): Promise<unknown> {
     // `await given(…).when(…)` calls then(resolve, reject): behave like the decision's promise.
     if (onRejected !== undefined) {
       return this.decide().then(
@@ -128,7 +140,7 @@ export class When<M extends AnyStateMachine> {
         onRejected as never,
       );
     }
-    return this.#assert(expected);
+    return this.#assert(expected as Expectation<M>);
   }
 
   async #assert(expected: Expectation<M>): Promise<Outcome<M> | undefined> {
@@ -155,7 +167,7 @@ export class When<M extends AnyStateMachine> {
         `Expected '${this.#command.type}' to fail, but it emitted ${JSON.stringify(outcome.events)}`,
       );
     }
-    if (!isDeepStrictEqual(plain(outcome.events), plain(expected))) {
+    if (!isDeepStrictEqual(outcome.events, expected)) {
       throw new ExpectationError(
         `'${this.#command.type}' emitted ${JSON.stringify(outcome.events)}, expected ${JSON.stringify(expected)}`,
       );
@@ -170,9 +182,4 @@ function matchesError(
 ): boolean {
   if (expected.prototype instanceof Error || expected === Error) return error instanceof expected;
   return (expected as (error: unknown) => boolean)(error);
-}
-
-/** Events as plain data (emitted objects may carry no prototype differences, but be safe). */
-function plain(events: readonly unknown[]): unknown {
-  return JSON.parse(JSON.stringify(events));
 }

@@ -17,6 +17,7 @@ import { Actor } from 'xstate';
 import { ProgrammingError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
 import type { ExecuteMetadataOptions } from './command-ids.js';
+import { hasEnabledTransition } from './decide.js';
 import type { AggregateDefinition, CommandOf, DomainEventOf } from './define-aggregate.js';
 
 /** A domain event as it was recorded: the event and its notification (with the commit id). */
@@ -128,7 +129,8 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
         this.send(event as never);
         const after = this.getSnapshot() as AnyMachineSnapshot;
         if (after.status === 'error') return false;
-        if (after === before && !(before as AnyMachineSnapshot).can(event)) return false;
+        if (after === before && !hasEnabledTransition(before as AnyMachineSnapshot, event))
+          return false;
       }
     } finally {
       this.#applying = false;

@@ -15,12 +15,11 @@ import {
   isIntegrityError,
   ProgrammingError,
 } from '../../core/errors.js';
-import { describeIssues, validateWithSchema } from '../../core/standard-schema.js';
 import type { StoredEvent } from '../../core/stored-event.js';
 import { AggregateActor, type ExecuteOptions, type Recording } from './aggregate-actor.js';
 import type { AggregateRuntimeSettings } from './aggregate-runtime.js';
 import { CommandIdIndex, commandMetadata, eventIdsFor } from './command-ids.js';
-import { decide, validateCommand } from './decide.js';
+import { checkEmittedSchemas, decide, validateCommand } from './decide.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 import { decodeEvent, encodeEvents } from './event-codec.js';
 import { replay } from './replay.js';
@@ -291,7 +290,7 @@ export class AggregateInstance {
           lifecycle.send({ type: 'executed', version: this.#version });
           return [];
         }
-        await this.#checkEmitted(checked.type, events);
+        await checkEmittedSchemas(this.definition, checked.type, events);
         const first = this.#version + 1;
         const stored = encodeEvents(
           this.definition,
@@ -351,21 +350,6 @@ export class AggregateInstance {
       throw error;
     } finally {
       this.lastUsed = performance.now();
-    }
-  }
-
-  /** Emitted events must satisfy their schemas (a failing one is a bug in the machine). */
-  async #checkEmitted(commandType: string, events: readonly EventObject[]): Promise<void> {
-    for (const event of events) {
-      const schema = this.definition.schemas[event.type];
-      if (schema === undefined) continue;
-      const { type: _type, ...payload } = event;
-      const outcome = await validateWithSchema(schema, payload);
-      if (!outcome.ok) {
-        throw new ProgrammingError(
-          `Aggregate '${this.definition.name}': command '${commandType}' emitted '${event.type}' failing its schema: ${describeIssues(outcome.issues)}`,
-        );
-      }
     }
   }
 

@@ -109,7 +109,7 @@ export function decide(
     if (action.type === 'xstate.emit') events.push((action.params as { event: EventObject }).event);
   }
   if (events.length === 0) {
-    if (!snapshot.can(command)) {
+    if (!hasEnabledTransition(snapshot, command)) {
       throw reject(
         subject,
         snapshot,
@@ -121,6 +121,37 @@ export function decide(
   }
   checkApplicable(subject, snapshot, events, command.type);
   return events;
+}
+
+/**
+ * True when `event` selects a transition in `snapshot` (guards evaluated), also a transition with
+ * no target and no actions — which XState's `snapshot.can()` does not count.
+ */
+export function hasEnabledTransition(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  return (snapshot.machine.getTransitionData(snapshot, event)?.length ?? 0) > 0;
+}
+
+/**
+ * Emitted domain events must satisfy their schemas: a failing one is a bug in the machine.
+ *
+ * @throws ProgrammingError naming the command, the event and the issues.
+ */
+export async function checkEmittedSchemas(
+  definition: AggregateDefinition,
+  commandType: string,
+  events: readonly EventObject[],
+): Promise<void> {
+  for (const event of events) {
+    const schema = definition.schemas[event.type];
+    if (schema === undefined) continue;
+    const { type: _type, ...payload } = event;
+    const outcome = await validateWithSchema(schema, payload);
+    if (!outcome.ok) {
+      throw new ProgrammingError(
+        `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}' failing its schema: ${describeIssues(outcome.issues)}`,
+      );
+    }
+  }
 }
 
 /** Folds domain events into a snapshot (pure). */
@@ -148,7 +179,7 @@ function checkApplicable(
         `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}', which is not a domain event of the machine (no transition applies it)`,
       );
     }
-    if (!state.can(event)) {
+    if (!hasEnabledTransition(state, event)) {
       throw new ProgrammingError(
         `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}', which can't be applied in state ${JSON.stringify(state.value)}`,
       );

@@ -8,6 +8,7 @@ import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { createActor } from 'xstate';
 import { DecodingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
+import { hasEnabledTransition } from './decide.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 
 /**
@@ -32,7 +33,7 @@ export function replay(
       const before = actor.getSnapshot() as AnyMachineSnapshot;
       actor.send(event);
       const after = actor.getSnapshot() as AnyMachineSnapshot;
-      if (after.status === 'error' || (after === before && !before.can(event))) {
+      if (after.status === 'error' || (after === before && !hasEnabledTransition(before, event))) {
         const record = stored[index] as StoredEvent;
         throw new DecodingError(
           {
