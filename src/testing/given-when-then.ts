@@ -123,12 +123,15 @@ export class When<M extends AnyStateMachine> {
    * @returns the events and the resulting state when events were expected.
    * @throws ExpectationError when the outcome differs.
    */
+  // biome-ignore lint/suspicious/noThenProperty: deliberate — given/when/then, and awaiting a When yields its outcome
   then(expected: Expectation<M>): Promise<Outcome<M> | undefined>;
   /** `await given(…).when(…)`: the decision's outcome (or its error), without asserting. */
+  // biome-ignore lint/suspicious/noThenProperty: deliberate — given/when/then, and awaiting a When yields its outcome
   then<R1 = Outcome<M>, R2 = never>(
     onFulfilled: (outcome: Outcome<M>) => R1 | PromiseLike<R1>,
     onRejected?: (reason: unknown) => R2 | PromiseLike<R2>,
   ): Promise<R1 | R2>;
+  // biome-ignore lint/suspicious/noThenProperty: deliberate — given/when/then, and awaiting a When yields its outcome
   then(
     expected: Expectation<M> | ((outcome: Outcome<M>) => unknown),
     onRejected?: (reason: unknown) => unknown,

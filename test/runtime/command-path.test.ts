@@ -4,8 +4,8 @@
  * nothing; commands to one aggregate run in arrival order, to different ones concurrently.
  */
 import { randomUUID } from 'node:crypto';
-import { assign, createActor, sendTo, setup } from 'xstate';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { assign, createActor, sendTo, setup } from 'xstate';
 import { Dog } from '../../machines/dog.js';
 import { Application } from '../../src/application/application.js';
 import {
