@@ -161,7 +161,9 @@ export class Repository {
   #checkSameDefinition(instance: AggregateInstance, definition: AggregateDefinition): void {
     if (instance.definition !== definition) {
       throw new ProgrammingError(
-        `Stream '${instance.streamName}' belongs to aggregate '${instance.definition.name}', not '${definition.name}'`,
+        instance.definition.name === definition.name
+          ? `Stream '${instance.streamName}' is cached with another definition of aggregate '${definition.name}' (two defineAggregate calls for one stream in one application)`
+          : `Stream '${instance.streamName}' belongs to aggregate '${instance.definition.name}', not '${definition.name}'`,
       );
     }
   }
