@@ -26,6 +26,7 @@ import type { InspectObserver } from '../runtime/aggregate/aggregate-runtime.js'
 import type { AggregateDefinition } from '../runtime/aggregate/define-aggregate.js';
 import { Repository } from '../runtime/aggregate/repository.js';
 import { SnapshotStore, type Warn } from '../runtime/aggregate/snapshot-store.js';
+import type { LocalInspector, StartInspectorOptions } from '../inspect/start-inspector.js';
 import { createPersistence, type Persistence } from './persistence.js';
 
 /** Environment keys read by {@link Application}. */
@@ -164,6 +165,29 @@ export class Application implements AsyncDisposable {
       const index = this.#inspectors.indexOf(observer);
       if (index >= 0) this.#inspectors.splice(index, 1);
     };
+  }
+
+  /**
+   * Starts the Stately inspector for this application: a local server bound to 127.0.0.1 (never
+   * a hosted relay) that shows every aggregate actor and lifecycle actor that becomes live from
+   * now on — each command (as the lifecycle's `execute` event), the domain events applied, and
+   * the resulting snapshots. Open `inspector.url` in a browser. Stopped by {@link close}.
+   *
+   * @example
+   * ```ts
+   * const inspector = await school.inspect({ sanitize: { contextFields: ['owner.email'] } });
+   * console.log(`Open ${inspector.url}`);
+   * ```
+   */
+  async inspect(options: StartInspectorOptions = {}): Promise<LocalInspector> {
+    const { startInspector } = await import('../inspect/start-inspector.js');
+    const inspector = await startInspector(options);
+    const remove = this.addInspector(inspector.inspect);
+    this.onClose(async () => {
+      remove();
+      await inspector.stop();
+    });
+    return inspector;
   }
 
   /**
