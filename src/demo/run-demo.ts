@@ -1,76 +1,85 @@
 /**
- * The main demo (`npm start`): an embedded KurrentDB test server, the KurrentDB persistence
- * module chosen from the environment, a live subscription seen through RxJS, optimistic
- * concurrency, and reading an aggregate's history back. Needs no server to install.
+ * The main demo (`npm start`): the "Getting started" training school on KurrentDB. With
+ * `KURRENTDB_URI` unset it starts the in-process KurrentDB test server (and says so); with it set
+ * it uses that server. Shows aggregate actors deciding and persisting, a live subscription seen
+ * through RxJS, a rejected command, optimistic concurrency between two applications, and a past
+ * version.
  *
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, map, take, toArray } from 'rxjs';
-import { createPersistence } from '../application/persistence.js';
-import { isIntegrityError } from '../core/errors.js';
-import type { StoredEvent } from '../core/stored-event.js';
+import { Dog } from '../../machines/dog.js';
+import { maskUri } from '../adapters/kurrentdb/connection-uri.js';
+import type { EnvironmentValues } from '../core/environment.js';
+import { CommandRejectedError } from '../core/errors.js';
 import { startKurrentDBTestServer } from '../testing/test-server/start-test-server.js';
+import { dogId, TrainingSchool } from './training-school.js';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Runs the demo, writing what happens line by line to `print`. */
-export async function runDemo(print: (line: string) => void = console.log): Promise<void> {
-  const server = await startKurrentDBTestServer();
-  print(`KurrentDB test server listening: ${server.uri}`);
-  const persistence = createPersistence({
-    name: 'dogschool',
-    env: { PERSISTENCE_MODULE: 'kurrentdb', DOGSCHOOL_KURRENTDB_URI: server.uri },
-  });
-  const recorder = persistence.applicationRecorder;
+export async function runDemo(
+  print: (line: string) => void = console.log,
+  env: EnvironmentValues = process.env,
+): Promise<void> {
+  const given = env.KURRENTDB_URI;
+  const server = given === undefined || given === '' ? await startKurrentDBTestServer() : undefined;
+  const uri = server?.uri ?? (given as string);
+  print(
+    server === undefined
+      ? `Using KurrentDB at ${maskUri(uri)} (from KURRENTDB_URI)`
+      : `KURRENTDB_URI is not set: started the in-process KurrentDB test server at ${uri}`,
+  );
+  const settings = { TRAININGSCHOOL_PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri };
+  const school = new TrainingSchool({ env: settings });
+  const other = new TrainingSchool({ env: settings });
+  school.run = other.run = randomUUID().slice(0, 8);
   try {
-    const dog = `dog-${randomUUID()}`;
-    const event = (version: number, topic: string, data: object): StoredEvent => ({
-      originatorId: dog,
-      originatorVersion: version,
-      topic,
-      state: encoder.encode(JSON.stringify(data)),
-      metadata: { userId: 'demo' },
-      eventId: randomUUID(),
-    });
-
-    const start = await recorder.maxNotificationId();
+    const start = await school.recorder.maxNotificationId();
     const live = firstValueFrom(
-      recorder
-        .subscribe({ gt: start, topics: ['DogSchool.Registered', 'DogSchool.TrickAdded'] })
+      school.recorder
+        .subscribe({ gt: start, topics: ['Dog.Registered', 'Dog.TrickAdded'] })
         .asObservable()
         .pipe(
-          map((n) => `  notification ${n.id}: ${n.topic} ${decoder.decode(n.state)}`),
-          take(3),
+          map((n) => `  ${n.id}: ${n.topic} ${decoder.decode(n.state)} (${n.originatorId})`),
+          take(4),
           toArray(),
         ),
     );
 
-    await recorder.insertEvents([event(0, 'DogSchool.Registered', { name: 'Fido' })]);
-    await recorder.insertEvents([
-      event(1, 'DogSchool.TrickAdded', { trick: 'roll over' }),
-      event(2, 'DogSchool.TrickAdded', { trick: 'play dead' }),
-    ]);
-    print(`Wrote 3 events to stream ${dog}`);
+    await school.register('Fido');
+    await school.addTrick('Fido', 'roll over');
+    await school.addTrick('Fido', 'play dead');
+    print(`Fido: ${JSON.stringify(await school.getDogDetails('Fido'))}`);
 
     try {
-      await recorder.insertEvents([event(1, 'DogSchool.TrickAdded', { trick: 'sit' })]);
+      await school.register('Fido');
     } catch (error) {
-      if (!isIntegrityError(error)) throw error;
-      print(`A stale writer was rejected: ${error.name}`);
+      print(`Registering Fido again: ${(error as Error).name}`);
     }
+    const fido = await school.repository.get(Dog, dogId('Fido', school.run));
+    try {
+      await fido.execute({ type: 'register', name: 'Fido' });
+    } catch (error) {
+      if (!(error instanceof CommandRejectedError)) throw error;
+      print(`Rejected: ${error.message}`);
+    }
+
+    // A second application instance adds a trick; the first one's cached actor is stale, so its
+    // next command conflicts, fast-forwards, and is decided again.
+    await other.addTrick('Fido', 'sit');
+    await fido.execute({ type: 'addTrick', trick: 'stay' });
+    print(`After two writers: ${JSON.stringify(await school.getDogDetails('Fido'))}`);
+
+    const past = await school.repository.get(Dog, dogId('Fido', school.run), { version: 1 });
+    print(`Fido at version 1: ${JSON.stringify(past.getSnapshot().context.tricks)}`);
 
     print('The subscription saw, live:');
     for (const line of await live) print(line);
-
-    const history = await recorder.selectEvents(dog, { gt: 0 });
-    print(
-      `Tricks read back: ${history.map((e) => JSON.parse(decoder.decode(e.state)).trick).join(', ')}`,
-    );
   } finally {
-    await persistence.close();
-    await server.stop();
+    await Promise.all([school.close(), other.close()]);
+    await server?.stop();
   }
   print('Done.');
 }

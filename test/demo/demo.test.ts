@@ -1,16 +1,34 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.js';
 
 describe('the main demo', () => {
-  it('writes, rejects a stale writer, sees live notifications and reads history back', async () => {
+  it('starts the in-process test server when KURRENTDB_URI is unset and says so', async () => {
     const lines: string[] = [];
-    await runDemo((line) => lines.push(line));
-    expect(lines[0]).toMatch(/^KurrentDB test server listening: kurrentdb:\/\//);
-    expect(lines).toContain('A stale writer was rejected: IntegrityError');
-    const notifications = lines.filter((line) => line.startsWith('  notification '));
-    expect(notifications).toHaveLength(3);
-    expect(notifications[0]).toContain('DogSchool.Registered {"name":"Fido"}');
-    expect(lines).toContain('Tricks read back: roll over, play dead');
+    await runDemo((line) => lines.push(line), {});
+    expect(lines[0]).toMatch(
+      /^KURRENTDB_URI is not set: started the in-process KurrentDB test server at kurrentdb:\/\//,
+    );
+    expect(lines).toContain('Fido: {"name":"Fido","tricks":["roll over","play dead"]}');
+    expect(lines).toContain('Registering Fido again: IntegrityError');
+    expect(
+      lines.some((l) =>
+        /^Rejected: Dog '.*' in state "registered" rejected command 'register'/.test(l),
+      ),
+    ).toBe(true);
+    expect(lines).toContain(
+      'After two writers: {"name":"Fido","tricks":["roll over","play dead","sit","stay"]}',
+    );
+    expect(lines).toContain('Fido at version 1: ["roll over"]');
+    const notifications = lines.filter((line) => /^ {2}\d+: Dog\./.test(line));
+    expect(notifications).toHaveLength(4);
+    expect(notifications[0]).toContain('Dog.Registered {"name":"Fido"}');
+    expect(lines.at(-1)).toBe('Done.');
+  });
+
+  it('uses the server in KURRENTDB_URI when it is set', async () => {
+    const lines: string[] = [];
+    await runDemo((line) => lines.push(line), { KURRENTDB_URI: inject('kurrentdbUri') });
+    expect(lines[0]).toMatch(/^Using KurrentDB at kurrentdb:\/\/.* \(from KURRENTDB_URI\)$/);
     expect(lines.at(-1)).toBe('Done.');
   });
 });

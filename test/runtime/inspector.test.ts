@@ -42,7 +42,7 @@ describe('the Stately inspector of an application', () => {
       )) as Message;
       expect(snapshot.snapshot?.context).toEqual({ name: REDACTED, tricks: ['sit'] });
       // In order: the command reaches the lifecycle before its event reaches the dog.
-      const messages = client.messages as Message[];
+      const messages = client.messages as readonly Message[];
       const order = (predicate: (m: Message) => boolean) => messages.findIndex(predicate);
       const registerCommand = order((m) => m.event?.type === 'execute');
       const registered = order((m) => m.type === '@xstate.event' && m.event?.type === 'Registered');
