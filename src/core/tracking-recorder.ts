@@ -48,6 +48,7 @@ export interface TrackingRecorder {
    *
    * @throws TimeoutError after `options.timeout` ms (default 1000), naming the id and application.
    * @throws WaitInterruptedError when `options.signal` aborts or the recorder is closed.
+   * @throws PersistenceError (or a subclass) when a check fails, e.g. the database is unreachable.
    */
   wait(
     applicationName: string,
