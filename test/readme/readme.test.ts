@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
@@ -13,6 +13,8 @@ const dir = fileURLToPath(new URL('./.generated/', import.meta.url));
 
 describe('README examples', () => {
   mkdirSync(dir, { recursive: true });
+  // "Getting started" connects with KURRENTDB_URI: point it at the harness's KurrentDB.
+  process.env.KURRENTDB_URI = inject('kurrentdbUri');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('has examples', () => {
