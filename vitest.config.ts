@@ -32,6 +32,10 @@ export default defineConfig({
         replacement: src('adapters/$1/index.ts'),
       },
       { find: /^eventsourcing-kurrentdb\/inspect$/, replacement: src('inspect/index.ts') },
+      {
+        find: /^eventsourcing-kurrentdb\/machines$/,
+        replacement: fileURLToPath(new URL('./machines/index.ts', import.meta.url)),
+      },
       { find: /^eventsourcing-kurrentdb\/testing$/, replacement: src('testing/index.ts') },
       {
         find: /^eventsourcing-kurrentdb\/testing\/contract$/,

@@ -47,6 +47,14 @@ describe('subpaths', () => {
     const kurrentdb = await import('eventsourcing-kurrentdb/kurrentdb');
     const testing = await import('eventsourcing-kurrentdb/testing');
     const contract = await import('eventsourcing-kurrentdb/testing/contract');
+    const machines = await import('eventsourcing-kurrentdb/machines');
+    const inspect = await import('eventsourcing-kurrentdb/inspect');
+    expect(typeof core.Application).toBe('function');
+    expect(typeof core.defineAggregate).toBe('function');
+    expect(machines.Dog.name).toBe('Dog');
+    expect(machines.BankAccount.name).toBe('BankAccount');
+    expect(typeof inspect.startInspector).toBe('function');
+    expect(typeof testing.given).toBe('function');
     expect(typeof core.createPersistence).toBe('function');
     expect(typeof core.StoppableSubscription).toBe('function');
     expect(new core.IntegrityError('x').code).toBe('INTEGRITY');

@@ -1,0 +1,20 @@
+/**
+ * `eventsourcing-kurrentdb/machines`: the example aggregates (`Dog`, `BankAccount`) and the
+ * runtime's own lifecycle machine — plain XState v5 machines with no I/O, each openable in the
+ * Stately inspector.
+ *
+ * @module
+ */
+export {
+  type AggregateLifecycleContext,
+  type AggregateLifecycleEvent,
+  aggregateLifecycleMachine,
+} from './aggregate-lifecycle.js';
+export {
+  BankAccount,
+  type BankAccountCommand,
+  type BankAccountContext,
+  type BankAccountEvent,
+  bankAccountMachine,
+} from './bank-account.js';
+export { Dog, type DogCommand, type DogContext, type DogEvent, dogMachine } from './dog.js';
