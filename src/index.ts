@@ -69,6 +69,12 @@ export { StoppableSubscription } from './core/stoppable-subscription.js';
 export type { EventMetadata, Notification, StoredEvent } from './core/stored-event.js';
 export type { Subscription } from './core/subscription.js';
 export {
+  DEFAULT_TRACKING_WAIT_TIMEOUT,
+  type Tracking,
+  type TrackingRecorder,
+  type TrackingWaitOptions,
+} from './core/tracking-recorder.js';
+export {
   AggregateActor,
   type ExecuteOptions,
   type Recording,
