@@ -20,13 +20,14 @@
 import type { AnyStateMachine, EventObject } from 'xstate';
 import type { ApplicationRecorder } from '../core/application-recorder.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
+import { booleanSetting, numberSetting } from '../core/environment-settings.js';
 import { ProgrammingError } from '../core/errors.js';
+import type { LocalInspector, StartInspectorOptions } from '../inspect/start-inspector.js';
 import type { AggregateActor } from '../runtime/aggregate/aggregate-actor.js';
 import type { InspectObserver } from '../runtime/aggregate/aggregate-runtime.js';
 import type { AggregateDefinition } from '../runtime/aggregate/define-aggregate.js';
 import { Repository } from '../runtime/aggregate/repository.js';
 import { SnapshotStore, type Warn } from '../runtime/aggregate/snapshot-store.js';
-import type { LocalInspector, StartInspectorOptions } from '../inspect/start-inspector.js';
 import { createPersistence, type Persistence } from './persistence.js';
 
 /** Environment keys read by {@link Application}. */
@@ -234,14 +235,15 @@ interface Settings {
 }
 
 function readSettings(env: Environment): Settings {
-  const maxSize = env.getNumber(AGGREGATE_CACHE_MAXSIZE, 10_000, { integer: true });
-  const idle = env.getNumber(AGGREGATE_IDLE_TIMEOUT, 60);
-  const retries = env.getNumber(AGGREGATE_COMMAND_RETRIES, 3, { integer: true });
+  const maxSize =
+    numberSetting(env, AGGREGATE_CACHE_MAXSIZE, { integer: true, min: -Infinity }) ?? 10_000;
+  const idle = numberSetting(env, AGGREGATE_IDLE_TIMEOUT) ?? 60;
+  const retries = numberSetting(env, AGGREGATE_COMMAND_RETRIES, { integer: true }) ?? 3;
   return {
-    snapshotting: env.getBoolean(IS_SNAPSHOTTING_ENABLED, false),
+    snapshotting: booleanSetting(env, IS_SNAPSHOTTING_ENABLED, false),
     cacheMaxSize: maxSize <= 0 ? Number.POSITIVE_INFINITY : maxSize,
-    idleTimeoutMs: Math.max(0, idle) * 1000,
-    fastForward: env.getBoolean(AGGREGATE_CACHE_FASTFORWARD, true),
-    retries: Math.max(0, retries),
+    idleTimeoutMs: idle * 1000,
+    fastForward: booleanSetting(env, AGGREGATE_CACHE_FASTFORWARD, true),
+    retries,
   };
 }

@@ -74,9 +74,11 @@ describe('Application', () => {
       ConfigurationError,
     );
     expect(() => new Application({ env: { AGGREGATE_CACHE_MAXSIZE: 'lots' } })).toThrow(
-      /'lots' in 'APPLICATION_AGGREGATE_CACHE_MAXSIZE, AGGREGATE_CACHE_MAXSIZE' is not an integer/,
+      /Invalid value 'lots' of 'APPLICATION_AGGREGATE_CACHE_MAXSIZE, AGGREGATE_CACHE_MAXSIZE': expected a whole number/,
     );
-    expect(() => new Application({ env: { IS_SNAPSHOTTING_ENABLED: 'maybe' } })).toThrow(/yes\/no/);
+    expect(() => new Application({ env: { IS_SNAPSHOTTING_ENABLED: 'maybe' } })).toThrow(
+      /expected one of y, yes, t, true, on, 1 or n, no/,
+    );
   });
 
   it('a new instance with the same env sees the same aggregates', async () => {

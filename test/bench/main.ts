@@ -2,31 +2,60 @@
  * `npm run bench`: every benchmark of the project, against the in-process KurrentDB test server
  * (or `KURRENTDB_URI` when set). Prints medians over repeated runs and, for the recorders, the
  * ratio against the raw official client measured in the same run on the same server.
+ *
+ * Optional arguments select sections: `server`, `recorders`, `aggregates`, or scenarios of the
+ * aggregates (`aggregates:commands`, `aggregates:concurrent`, `aggregates:rehydrate`,
+ * `aggregates:heap`); e.g. `node dist/test/bench/main.js aggregates:rehydrate`.
  */
 import { cpus } from 'node:os';
 import { startKurrentDBTestServer } from '../../src/testing/test-server/start-test-server.js';
+import {
+  AGGREGATE_SCENARIOS,
+  type AggregateScenario,
+  benchAggregates,
+  formatAggregateReport,
+} from './aggregate-bench.js';
 import { benchRecorders } from './recorder-bench.js';
 import { benchTestServer } from './test-server-bench.js';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const only = process.argv.slice(2);
+const selected = (section: string) =>
+  only.length === 0 || only.some((o) => o === section || o.startsWith(`${section}:`));
+const scenarios = AGGREGATE_SCENARIOS.filter(
+  (s: AggregateScenario) =>
+    only.length === 0 || only.includes('aggregates') || only.includes(`aggregates:${s}`),
+);
+
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
 
-console.log('\n## Test server (official client → in-process server)');
-for (const result of await benchTestServer()) {
-  console.log(
-    `${result.name}: median ${fmt(result.median)} ${result.unit} (runs: ${result.runs.map(fmt).join(', ')})`,
-  );
+if (selected('server')) {
+  console.log('\n## Test server (official client → in-process server)');
+  for (const result of await benchTestServer()) {
+    console.log(
+      `${result.name}: median ${fmt(result.median)} ${result.unit} (runs: ${result.runs.map(fmt).join(', ')})`,
+    );
+  }
 }
 
-console.log('\n## Recorders vs raw client (same server, same run)');
 const external = process.env.KURRENTDB_URI;
 const server = external ? undefined : await startKurrentDBTestServer();
 try {
-  for (const r of await benchRecorders(external ?? (server?.uri as string))) {
+  const uri = external ?? (server?.uri as string);
+  if (selected('recorders')) {
+    console.log('\n## Recorders vs raw client (same server, same run)');
+    for (const r of await benchRecorders(uri)) {
+      console.log(
+        `${r.name}: ratio ${r.ratio.toFixed(2)} (recorder ${fmt(r.oursMedian)} vs raw ${fmt(r.rawMedian)} ${r.unit}, medians of ${r.ours.length} runs)`,
+      );
+    }
+  }
+  if (scenarios.length > 0) {
     console.log(
-      `${r.name}: ratio ${r.ratio.toFixed(2)} (recorder ${fmt(r.oursMedian)} vs raw ${fmt(r.rawMedian)} ${r.unit}, medians of ${r.ours.length} runs)`,
+      '\n## Aggregates (Application, kurrentdb module) vs raw client (same server, same run)',
     );
+    console.log(formatAggregateReport(await benchAggregates(uri, scenarios)));
   }
 } finally {
   await server?.stop();

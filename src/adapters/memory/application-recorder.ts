@@ -4,11 +4,11 @@ import type {
   SelectNotificationsOptions,
   SubscribeOptions,
 } from '../../core/application-recorder.js';
+import { InsertSignal } from '../../core/insert-signal.js';
 import { StoppableSubscription } from '../../core/stoppable-subscription.js';
 import type { Notification, StoredEvent } from '../../core/stored-event.js';
 import type { Subscription } from '../../core/subscription.js';
 import { checkBatch, copyEvent, decideAppend } from './check-batch.js';
-import { InsertSignal } from './insert-signal.js';
 import { selectByVersion } from './select-by-version.js';
 
 /** How many notifications a subscription takes from the log per scan. */

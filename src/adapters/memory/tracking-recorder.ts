@@ -5,13 +5,13 @@
  * @module
  */
 import { IntegrityError } from '../../core/errors.js';
+import { InsertSignal } from '../../core/insert-signal.js';
 import {
   type Tracking,
   type TrackingRecorder,
   type TrackingWaitOptions,
   waitForTracking,
 } from '../../core/tracking-recorder.js';
-import { InsertSignal } from './insert-signal.js';
 
 /**
  * A {@link TrackingRecorder} in memory: one max notification id per application. A wait

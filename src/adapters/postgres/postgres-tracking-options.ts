@@ -21,7 +21,7 @@ import {
   lookedUp,
   missingSettingsError,
   numberSetting,
-} from '../sqlite/environment-settings.js';
+} from '../../core/environment-settings.js';
 
 export { CREATE_TABLE };
 export const DATABASE_URL = 'DATABASE_URL';

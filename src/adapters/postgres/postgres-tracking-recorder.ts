@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError } from '../../core/errors.js';
+import { InsertSignal } from '../../core/insert-signal.js';
 import {
   firstOf,
   sleepUnlessAborted,
@@ -17,7 +18,6 @@ import {
   type TrackingWaitOptions,
   waitForTracking,
 } from '../../core/tracking-recorder.js';
-import { InsertSignal } from '../memory/insert-signal.js';
 import { NotificationListener } from './notification-listener.js';
 import { translatePostgresError } from './postgres-errors.js';
 import {

@@ -10,9 +10,9 @@
  * @module
  */
 import type { Environment } from '../../core/environment.js';
-import { booleanSetting, numberSetting, requiredSetting } from './environment-settings.js';
+import { booleanSetting, numberSetting, requiredSetting } from '../../core/environment-settings.js';
 
-export { CREATE_TABLE } from './environment-settings.js';
+export { CREATE_TABLE } from '../../core/environment-settings.js';
 
 /** Environment key of the database file (or `:memory:`). */
 export const SQLITE_DBNAME = 'SQLITE_DBNAME';

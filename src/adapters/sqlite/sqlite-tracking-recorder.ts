@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError, ProgrammingError } from '../../core/errors.js';
+import { InsertSignal } from '../../core/insert-signal.js';
 import {
   firstOf,
   sleepUnlessAborted,
@@ -16,7 +17,6 @@ import {
   type TrackingWaitOptions,
   waitForTracking,
 } from '../../core/tracking-recorder.js';
-import { InsertSignal } from '../memory/insert-signal.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import {
   DEFAULT_SQLITE_LOCK_TIMEOUT,

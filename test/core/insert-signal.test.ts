@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InsertSignal } from '../../../src/adapters/memory/insert-signal.js';
+import { InsertSignal } from '../../src/core/insert-signal.js';
 
 describe('InsertSignal', () => {
   it('wakes every waiter on notify, once', async () => {

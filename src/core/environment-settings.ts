@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Environment } from '../../core/environment.js';
-import { ConfigurationError } from '../../core/errors.js';
+import type { Environment } from './environment.js';
+import { ConfigurationError } from './errors.js';
 
 /** Environment key: create the tables when missing (default yes). */
 export const CREATE_TABLE = 'CREATE_TABLE';
