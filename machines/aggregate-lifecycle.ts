@@ -8,7 +8,7 @@
  *    │                  │ ▲                 │ conflict
  *    loadFailed         │ └──activate──┐    ▼
  *    ▼                  passivate     passivated   retrying ──retry──▶ executing
- *  failed               ▼                          (rejected/failed/exhausted ──▶ ready)
+ *  failed ◀──crashed── (executing: the machine failed to apply its stored events)
  *                     stopped (final; from any state on stop)
  * ```
  *
@@ -19,10 +19,8 @@ import { assign, setup } from 'xstate';
 export interface AggregateLifecycleContext {
   readonly aggregate: string;
   readonly id: string;
-  /** Stream revision of the last applied event (-1 for none). */
+  /** Stream revision of the last event applied on loading or fast-forwarding (-1 for none). */
   readonly version: number;
-  /** Commands executed successfully while live. */
-  readonly executed: number;
   /** Optimistic-concurrency conflicts met while live. */
   readonly conflicts: number;
   /** The last failure, as text. */
@@ -36,6 +34,7 @@ export type AggregateLifecycleEvent =
   | { readonly type: 'executed'; readonly version: number }
   | { readonly type: 'rejected'; readonly error: string }
   | { readonly type: 'failed'; readonly error: string }
+  | { readonly type: 'crashed'; readonly error: string }
   | { readonly type: 'conflict'; readonly attempt: number }
   | { readonly type: 'retry' }
   | { readonly type: 'fastForwarded'; readonly version: number }
@@ -57,7 +56,6 @@ export const aggregateLifecycleMachine = setup({
   actions: {
     toVersion: assign({ version: ({ event }) => versionOf(event) }),
     toError: assign({ lastError: ({ event }) => errorOf(event) }),
-    countExecuted: assign({ executed: ({ context }) => context.executed + 1 }),
     countConflict: assign({ conflicts: ({ context }) => context.conflicts + 1 }),
   },
 }).createMachine({
@@ -66,7 +64,6 @@ export const aggregateLifecycleMachine = setup({
     aggregate: input.aggregate,
     id: input.id,
     version: -1,
-    executed: 0,
     conflicts: 0,
     lastError: undefined,
   }),
@@ -88,12 +85,12 @@ export const aggregateLifecycleMachine = setup({
     },
     executing: {
       on: {
-        executed: {
-          target: 'ready',
-          actions: ['toVersion', 'countExecuted'],
-        },
+        // Per-command transitions assign nothing: they run for every command, so they stay cheap.
+        // The version a command reached is in its `executed` event.
+        executed: 'ready',
         rejected: { target: 'ready', actions: 'toError' },
         failed: { target: 'ready', actions: 'toError' },
+        crashed: { target: 'failed', actions: 'toError' },
         conflict: {
           target: 'retrying',
           actions: 'countConflict',

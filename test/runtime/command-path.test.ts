@@ -233,7 +233,7 @@ describe.each(persistenceModules(uri))('the command path on %s', (_module, env) 
     expect(appends.max).toBe(20);
     const lifecycle = app.repository.instanceOf(Counter, ids[0] as string)?.lifecycle;
     expect(lifecycle?.getSnapshot().value).toBe('ready');
-    expect(lifecycle?.getSnapshot().context).toMatchObject({ version: 0, executed: 1 });
+    expect(lifecycle?.getSnapshot().context).toMatchObject({ conflicts: 0, lastError: undefined });
     for (const id of ids) expect((await app.repository.get(Counter, id)).version).toBe(0);
   });
 

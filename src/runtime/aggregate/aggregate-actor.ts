@@ -81,6 +81,8 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
     this.streamName = options.definition.streamName(options.aggregateId);
     this.#version = options.version;
     this.#executor = options.executor;
+    // A transition that throws puts the actor in 'error'; the runtime reports it (see applyStored).
+    this.subscribe({ error: () => undefined });
     this.start();
   }
 

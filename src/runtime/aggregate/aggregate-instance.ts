@@ -26,6 +26,21 @@ import { replay } from './replay.js';
 
 type Lifecycle = Actor<typeof aggregateLifecycleMachine>;
 
+/** Starts the lifecycle actor of one aggregate (in `loading`), inspected like the aggregate. */
+function startLifecycle(
+  runtime: AggregateRuntimeSettings,
+  definition: AggregateDefinition,
+  aggregateId: string,
+): Lifecycle {
+  const inspect = runtime.inspect();
+  const lifecycle = createActor(aggregateLifecycleMachine, {
+    input: { aggregate: definition.name, id: aggregateId },
+    id: `lifecycle:${definition.streamName(aggregateId)}`,
+    ...(inspect === undefined ? {} : { inspect }),
+  });
+  return lifecycle.start();
+}
+
 /** Called when an instance's first append succeeded (so the repository can cache it). */
 export type OnPersisted = (instance: AggregateInstance) => void;
 
@@ -94,37 +109,42 @@ export class AggregateInstance {
     aggregateId: string,
   ): Promise<AggregateInstance> {
     const streamName = definition.streamName(aggregateId);
-    const latest = await runtime.snapshots?.latest(definition, streamName);
-    const stored = await runtime.recorder.selectEvents(
-      streamName,
-      latest === undefined ? {} : { gt: latest.version },
-    );
-    if (stored.length === 0 && latest === undefined) {
-      throw new AggregateNotFoundError(
-        definition.name,
-        aggregateId,
-        `${definition.name} '${aggregateId}' not found (stream '${streamName}' has no events)`,
+    const lifecycle = startLifecycle(runtime, definition, aggregateId);
+    try {
+      const latest = await runtime.snapshots?.latest(definition, streamName);
+      const stored = await runtime.recorder.selectEvents(
+        streamName,
+        latest === undefined ? {} : { gt: latest.version },
       );
+      if (stored.length === 0 && latest === undefined) {
+        throw new AggregateNotFoundError(
+          definition.name,
+          aggregateId,
+          `${definition.name} '${aggregateId}' not found (stream '${streamName}' has no events)`,
+        );
+      }
+      const events = await decodeAll(definition, stored);
+      const commandIds = latest?.commandIds ?? new CommandIdIndex();
+      for (const record of stored) commandIds.noteEvent(record.metadata, record.originatorVersion);
+      const initial = latest?.snapshot ?? definition.initialSnapshot();
+      const instance = new AggregateInstance(
+        runtime,
+        definition,
+        aggregateId,
+        {
+          version: stored.at(-1)?.originatorVersion ?? (latest?.version as number),
+          snapshot: replay(definition, initial, events, stored),
+          ...(commandIds.size > 0 ? { commandIds } : {}),
+        },
+        false,
+      );
+      instance.#lifecycle = lifecycle;
+      return instance;
+    } catch (error) {
+      lifecycle.send({ type: 'loadFailed', error: (error as Error)?.message ?? String(error) });
+      lifecycle.stop();
+      throw error;
     }
-    const events = await decodeAll(definition, stored);
-    const commandIds = latest?.commandIds ?? new CommandIdIndex();
-    for (const record of stored) commandIds.noteEvent(record.metadata, record.originatorVersion);
-    return new AggregateInstance(
-      runtime,
-      definition,
-      aggregateId,
-      {
-        version: stored.at(-1)?.originatorVersion ?? (latest?.version as number),
-        snapshot: replay(
-          definition,
-          latest?.snapshot ?? definition.initialSnapshot(),
-          events,
-          stored,
-        ),
-        ...(commandIds.size > 0 ? { commandIds } : {}),
-      },
-      false,
-    );
   }
 
   /**
@@ -181,12 +201,8 @@ export class AggregateInstance {
     this.lastUsed = performance.now();
     if (this.#actor !== undefined) return this.#actor;
     const inspect = this.#runtime.inspect();
-    const lifecycle = createActor(aggregateLifecycleMachine, {
-      input: { aggregate: this.definition.name, id: this.aggregateId },
-      id: `lifecycle:${this.streamName}`,
-      ...(inspect === undefined ? {} : { inspect }),
-    });
-    lifecycle.start();
+    const lifecycle =
+      this.#lifecycle ?? startLifecycle(this.#runtime, this.definition, this.aggregateId);
     this.#actor = new AggregateActor({
       definition: this.definition,
       aggregateId: this.aggregateId,
@@ -247,13 +263,17 @@ export class AggregateInstance {
     this.#stopped = true;
   }
 
-  #dropActor(event: 'passivate' | 'stop'): void {
+  #dropActor(event: 'passivate' | 'stop' | 'crash'): void {
     const actor = this.#actor;
     if (actor === undefined) return;
     this.#snapshot = actor.getSnapshot() as AnyMachineSnapshot;
     this.#actor = undefined;
     actor.stop();
-    this.#lifecycle?.send({ type: event });
+    this.#lifecycle?.send(
+      event === 'crash'
+        ? { type: 'crashed', error: 'the machine failed to apply stored events' }
+        : { type: event },
+    );
     this.#lifecycle?.stop();
     this.#lifecycle = undefined;
   }
@@ -290,7 +310,8 @@ export class AggregateInstance {
           lifecycle.send({ type: 'executed', version: this.#version });
           return [];
         }
-        await checkEmittedSchemas(this.definition, checked.type, events);
+        const schemasChecked = checkEmittedSchemas(this.definition, checked.type, events);
+        if (schemasChecked !== undefined) await schemasChecked;
         const first = this.#version + 1;
         const stored = encodeEvents(
           this.definition,
@@ -325,7 +346,8 @@ export class AggregateInstance {
         }
         const last = first + events.length - 1;
         if (!actor.applyStored(events, last)) {
-          this.#dropActor('stop');
+          this.#dropActor('crash');
+          this.#runtime.onCrash?.(this);
           throw new ProgrammingError(
             `${this.definition.name} '${this.aggregateId}': the machine failed to apply the events of '${checked.type}' after they were stored (version ${last}); the aggregate will be reloaded from the store`,
           );
@@ -337,7 +359,7 @@ export class AggregateInstance {
           this.#onPersisted?.(this);
           this.#onPersisted = undefined;
         }
-        await this.#maybeSnapshot(first, last);
+        if (this.#runtime.snapshots !== undefined) await this.#maybeSnapshot(first, last);
         lifecycle.send({ type: 'executed', version: last });
         return events.map((event, index) => ({
           event,

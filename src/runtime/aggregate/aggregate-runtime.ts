@@ -34,6 +34,8 @@ export interface AggregateRuntimeSettings {
   onSendFailure(command: EventObject, error: unknown): void;
   /** True once the application closed (set by the repository). */
   isClosed?(): boolean;
+  /** An aggregate's machine failed to apply its own stored events: forget the instance. */
+  onCrash?(instance: { readonly streamName: string }): void;
   /** Keeps a queued command in view until it settles, so closing can wait for it. */
   track?(work: Promise<unknown>): void;
 }

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { AnyMachineSnapshot, EventObject } from 'xstate';
-import { transition } from 'xstate';
+import type { ActorScope, AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import { createActor } from 'xstate';
 import { CommandRejectedError, ProgrammingError } from '../../core/errors.js';
 import {
   describeIssues,
@@ -13,6 +13,56 @@ import {
   validateWithSchema,
 } from '../../core/standard-schema.js';
 import type { AggregateDefinition } from './define-aggregate.js';
+
+/** An action as a pure transition reports it (`{ type, params }`; `xstate.emit` for emits). */
+interface ResolvedAction {
+  readonly type: string;
+  readonly params?: unknown;
+}
+
+/** One inert actor scope per machine, reused by every pure transition of that machine. */
+interface InertScope {
+  readonly scope: ActorScope<AnyMachineSnapshot, EventObject>;
+  actions: ResolvedAction[];
+}
+const scopes = new WeakMap<AnyStateMachine, InertScope>();
+
+/**
+ * XState's pure transition — what `transition(machine, snapshot, event)` computes, with the
+ * actions it would run returned instead of executed — on an inert scope created once per machine.
+ * `transition()` builds a whole actor and actor system per call, which dominated the command
+ * path; aggregate machines spawn no children, so one scope can serve every call.
+ */
+export function pureTransition(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+): [AnyMachineSnapshot, ResolvedAction[]] {
+  let inert = scopes.get(machine);
+  if (inert === undefined) {
+    const self = createActor(machine);
+    const created: InertScope = {
+      actions: [],
+      scope: {
+        self,
+        id: '',
+        sessionId: '',
+        logger: () => undefined,
+        defer: () => undefined,
+        emit: () => undefined,
+        stopChild: () => undefined,
+        system: self.system,
+        actionExecutor: (action: ResolvedAction) => created.actions.push(action),
+      } as unknown as ActorScope<AnyMachineSnapshot, EventObject>,
+    };
+    inert = created;
+    scopes.set(machine, inert);
+  }
+  const actions: ResolvedAction[] = [];
+  inert.actions = actions;
+  const next = machine.transition(snapshot, event, inert.scope) as AnyMachineSnapshot;
+  return [next, actions];
+}
 
 /** The aggregate a decision is about, for error messages. */
 export interface DecisionSubject {
@@ -87,12 +137,9 @@ export function decide(
 ): EventObject[] {
   const { definition } = subject;
   let next: AnyMachineSnapshot;
-  let actions: readonly { type: string; params?: unknown }[];
+  let actions: readonly ResolvedAction[];
   try {
-    [next, actions] = transition(definition.machine, snapshot, command) as [
-      AnyMachineSnapshot,
-      readonly { type: string; params?: unknown }[],
-    ];
+    [next, actions] = pureTransition(definition.machine, snapshot, command);
   } catch (error) {
     throw new ProgrammingError(
       `${definition.name} '${subject.aggregateId}': deciding '${command.type}' in state ${JSON.stringify(snapshot.value)} threw: ${(error as Error).message}`,
@@ -136,7 +183,16 @@ export function hasEnabledTransition(snapshot: AnyMachineSnapshot, event: EventO
  *
  * @throws ProgrammingError naming the command, the event and the issues.
  */
-export async function checkEmittedSchemas(
+export function checkEmittedSchemas(
+  definition: AggregateDefinition,
+  commandType: string,
+  events: readonly EventObject[],
+): Promise<void> | undefined {
+  if (!events.some((event) => definition.schemas[event.type] !== undefined)) return undefined;
+  return checkSchemas(definition, commandType, events);
+}
+
+async function checkSchemas(
   definition: AggregateDefinition,
   commandType: string,
   events: readonly EventObject[],
@@ -161,7 +217,7 @@ export function evolve(
   events: readonly EventObject[],
 ): AnyMachineSnapshot {
   let state = snapshot;
-  for (const event of events) state = transition(definition.machine, state, event)[0];
+  for (const event of events) state = pureTransition(definition.machine, state, event)[0];
   return state;
 }
 
@@ -184,7 +240,7 @@ function checkApplicable(
         `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}', which can't be applied in state ${JSON.stringify(state.value)}`,
       );
     }
-    if (index < events.length - 1) state = transition(definition.machine, state, event)[0];
+    if (index < events.length - 1) state = pureTransition(definition.machine, state, event)[0];
   });
 }
 

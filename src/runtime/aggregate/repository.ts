@@ -31,6 +31,7 @@ export class Repository {
     this.#runtime = {
       ...runtime,
       isClosed: () => this.#closed,
+      onCrash: (instance) => this.#cache.delete(instance.streamName),
       track: (work) => {
         this.#inFlight.add(work);
         const forget = () => this.#inFlight.delete(work);
