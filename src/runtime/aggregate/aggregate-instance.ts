@@ -54,6 +54,8 @@ export class AggregateInstance {
   #commandIds: CommandIdIndex | undefined;
   #actor: AggregateActor | undefined;
   #lifecycle: Lifecycle | undefined;
+  /** Whether the lifecycle actor was created with an inspector watching. */
+  #lifecycleInspected = false;
   #isNew: boolean;
   #onPersisted: OnPersisted | undefined;
   #tail: Promise<unknown> = Promise.resolve();
@@ -203,6 +205,7 @@ export class AggregateInstance {
     const inspect = this.#runtime.inspect();
     const lifecycle =
       this.#lifecycle ?? startLifecycle(this.#runtime, this.definition, this.aggregateId);
+    this.#lifecycleInspected = inspect !== undefined;
     this.#actor = new AggregateActor({
       definition: this.definition,
       aggregateId: this.aggregateId,
@@ -225,7 +228,10 @@ export class AggregateInstance {
     );
   }
 
-  /** The lifecycle actor while live (for inspection and tests). */
+  /**
+   * The lifecycle actor while live (for inspection and tests). Without an inspector, a command
+   * that succeeds at once skips the ready → executing → ready round trip, which changes nothing.
+   */
   get lifecycle(): Lifecycle | undefined {
     return this.#lifecycle;
   }
@@ -291,7 +297,19 @@ export class AggregateInstance {
   async #run(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
     const actor = this.actor();
     const lifecycle = this.#lifecycle as Lifecycle;
-    lifecycle.send({ type: 'execute', command });
+    // ready → executing → ready changes nothing in the lifecycle's state or context, so without
+    // an inspector to show it the round trip is taken only when something else happens on the way
+    // (a conflict, a rejection, a failure).
+    let executing = false;
+    const enterExecuting = () => {
+      if (executing) return;
+      executing = true;
+      lifecycle.send({ type: 'execute', command });
+    };
+    if (this.#lifecycleInspected) enterExecuting();
+    const leave = (version: number) => {
+      if (executing) lifecycle.send({ type: 'executed', version });
+    };
     const subject = { definition: this.definition, aggregateId: this.aggregateId };
     try {
       const validated = validateCommand(subject, actor.getSnapshot(), command);
@@ -302,12 +320,12 @@ export class AggregateInstance {
         const span = commandId === undefined ? undefined : this.#commandIds?.get(commandId);
         if (span !== undefined) {
           const recordings = await this.#recordingsOf(span.from, span.count);
-          lifecycle.send({ type: 'executed', version: this.#version });
+          leave(this.#version);
           return recordings;
         }
         const events = decide(subject, actor.getSnapshot() as AnyMachineSnapshot, checked);
         if (events.length === 0) {
-          lifecycle.send({ type: 'executed', version: this.#version });
+          leave(this.#version);
           return [];
         }
         const schemasChecked = checkEmittedSchemas(this.definition, checked.type, events);
@@ -338,6 +356,7 @@ export class AggregateInstance {
               { cause: error },
             );
           }
+          enterExecuting();
           lifecycle.send({ type: 'conflict', attempt: attempt + 1 });
           await delay(this.#runtime.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));
           await this.#fastForward();
@@ -360,7 +379,7 @@ export class AggregateInstance {
           this.#onPersisted = undefined;
         }
         if (this.#runtime.snapshots !== undefined) await this.#maybeSnapshot(first, last);
-        lifecycle.send({ type: 'executed', version: last });
+        leave(last);
         return events.map((event, index) => ({
           event,
           notification: { ...(stored[index] as StoredEvent), id: ids[index] as bigint },
@@ -368,6 +387,7 @@ export class AggregateInstance {
       }
     } catch (error) {
       const kind = error instanceof CommandRejectedError ? 'rejected' : 'failed';
+      if (this.#lifecycle === lifecycle) enterExecuting();
       this.#lifecycle?.send({ type: kind, error: (error as Error)?.message ?? String(error) });
       throw error;
     } finally {
