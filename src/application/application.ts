@@ -68,6 +68,11 @@ export class Application implements AsyncDisposable {
   static env: EnvironmentValues = {};
   /** The application name when it isn't the class name. */
   static applicationName: string | undefined;
+  /**
+   * The application's aggregate types: how projections decode its events (the repository also
+   * learns every definition it is used with).
+   */
+  static aggregates: readonly AggregateDefinition[] = [];
   /** Events between snapshots per aggregate name; setting it enables snapshotting. */
   static snapshottingIntervals: Readonly<Record<string, number>> | undefined;
 
@@ -118,6 +123,14 @@ export class Application implements AsyncDisposable {
       warn,
       onSendFailure,
     });
+  }
+
+  /** The aggregate definition named `name`: from the class's `aggregates`, else the repository's. */
+  aggregateDefinition(name: string): AggregateDefinition | undefined {
+    const declared = (this.constructor as typeof Application).aggregates.find(
+      (definition) => definition.name === name,
+    );
+    return declared ?? this.repository.definitionNamed(name);
   }
 
   /** True when snapshots are stored and used (`IS_SNAPSHOTTING_ENABLED`). */

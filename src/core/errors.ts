@@ -125,8 +125,25 @@ export class CommandRejectedError extends EventSourcingError {
 
 /** A projection's handler failed; names the event's position, type and stream. */
 export class ProjectionError extends EventSourcingError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The notification id (`$all` position) of the event, when one was being processed. */
+  readonly position: bigint | undefined;
+  /** Its stored type, `<Aggregate>.<Event>`. */
+  readonly eventType: string | undefined;
+  readonly streamName: string | undefined;
+
+  constructor(
+    message: string,
+    options?: {
+      cause?: unknown;
+      position?: bigint;
+      eventType?: string;
+      streamName?: string;
+    },
+  ) {
     super('PROJECTION', message, options);
+    this.position = options?.position;
+    this.eventType = options?.eventType;
+    this.streamName = options?.streamName;
   }
 }
 

@@ -22,6 +22,8 @@ export class Repository {
   /** Live and passivated aggregates by stream name, least recently used first. */
   readonly #cache = new Map<string, AggregateInstance>();
   readonly #loading = new Map<string, Promise<AggregateInstance>>();
+  /** Every aggregate definition used with this repository, by name. */
+  readonly #definitions = new Map<string, AggregateDefinition>();
   /** Commands queued or running (of cached and of created, not yet stored, aggregates). */
   readonly #inFlight = new Set<Promise<unknown>>();
   #sweeper: NodeJS.Timeout | undefined;
@@ -59,6 +61,7 @@ export class Repository {
     options: GetOptions = {},
   ): Promise<AggregateActor<M>> {
     this.#checkOpen();
+    this.#definitions.set(definition.name, definition);
     if (options.version !== undefined) {
       return (await AggregateInstance.loadAt(
         this.#runtime,
@@ -98,6 +101,7 @@ export class Repository {
     id: string,
   ): Promise<AggregateActor<M>> {
     this.#checkOpen();
+    this.#definitions.set(definition.name, definition);
     const instance = AggregateInstance.fresh(this.#runtime, definition, id, (persisted) => {
       const key = persisted.streamName;
       const previous = this.#cache.get(key);
@@ -105,6 +109,11 @@ export class Repository {
       this.#remember(key, persisted);
     });
     return instance.actor() as AggregateActor<M>;
+  }
+
+  /** The definition last used with this repository under `name`. */
+  definitionNamed(name: string): AggregateDefinition | undefined {
+    return this.#definitions.get(name);
   }
 
   /** The cached instance of an aggregate, if any (for snapshots and tests). */
