@@ -5,11 +5,15 @@
  *
  * Also holds {@link waitForTracking}, the one wait loop every adapter shares: check, then sleep
  * until the adapter says something may have changed (an in-process signal, a database
- * notification or a poll), until the id is there, the time is up, or the signal aborts.
+ * notification or a poll), until the id is there, the time is up, or the signal aborts; and
+ * {@link TrackingBatches}, the savepoint bookkeeping of the adapters whose views can apply many
+ * events in one transaction ({@link BatchingTrackingRecorder}).
  *
  * @module
  */
-import { TimeoutError, WaitInterruptedError } from './errors.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Observable } from 'rxjs';
+import { ProgrammingError, TimeoutError, WaitInterruptedError } from './errors.js';
 
 /** The position of one processed upstream notification: recorded atomically with the view's update. */
 export interface Tracking {
@@ -35,6 +39,7 @@ export interface TrackingWaitOptions {
  * - `hasTrackingId(app, id)` is `true` when `id` is `undefined` or `max ≥ id`.
  * - `wait(app, id)` resolves once `hasTrackingId(app, id)`, raises `TimeoutError` after
  *   `timeout` ms and `WaitInterruptedError` when `signal` aborts (or the recorder closes).
+ * - `committed$` emits each tracking record recorded through this recorder once it committed.
  */
 export interface TrackingRecorder {
   /** @throws IntegrityError when `t.notificationId` is not greater than the application's max. */
@@ -57,6 +62,56 @@ export interface TrackingRecorder {
   ): Promise<void>;
   /** Releases connections and interrupts pending waits. The recorder must not be used afterwards. */
   close(): Promise<void>;
+  /**
+   * Each tracking record recorded through this recorder (or view), emitted after the
+   * transaction that recorded it committed, in commit order; for a batch, each of the batch's
+   * records in order, after the batch's commit. Never a record of a rejected or rolled-back
+   * transaction or batch. Commits of other recorders on the same store are not emitted. It is
+   * hot (a subscriber sees only later commits) and completes on {@link close}. By the time the
+   * call that recorded a record resolves, the record has been emitted.
+   *
+   * In memory, the "transaction" is the view's lock section: its records are emitted when the
+   * section ends, also when it throws after recording them (memory cannot roll back).
+   */
+  readonly committed$: Observable<Tracking>;
+}
+
+/**
+ * A {@link TrackingRecorder} whose views can apply many events in one database transaction
+ * (SQLite, PostgreSQL): one commit per batch instead of one per event.
+ */
+export interface BatchingTrackingRecorder extends TrackingRecorder {
+  /**
+   * Runs `work` in one transaction that every tracked transaction of this recorder started
+   * inside `work` (at any await depth) joins as a savepoint, and commits once when `work`
+   * resolves. An error that escapes `work` rolls the whole batch back and is rethrown; a
+   * tracked transaction whose failure `work` catches is rolled back to its savepoint alone.
+   * Tracking ids must still increase within the batch (an equal or older id raises
+   * `IntegrityError`). Nothing of the batch is visible to other connections, to `wait` or on
+   * `committed$` before the commit. A `batch` inside `work` becomes a savepoint of the batch.
+   * Start tracked transactions of one batch one after the other or concurrently: they run one
+   * at a time; do not leave them running after `work` resolves.
+   *
+   * @throws whatever escapes `work` (driver errors translated), after rolling back.
+   * @throws PersistenceError when the batch cannot begin or commit; nothing is committed.
+   */
+  batch<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** True when the recorder (or view) can apply many events in one transaction ({@link BatchingTrackingRecorder.batch}). */
+export function isBatchingTrackingRecorder(
+  view: TrackingRecorder,
+): view is BatchingTrackingRecorder {
+  return typeof (view as Partial<BatchingTrackingRecorder>).batch === 'function';
+}
+
+/**
+ * Runs `work` in one batch of `view` when it is a {@link BatchingTrackingRecorder}, and plainly
+ * otherwise (in memory each event's update then applies on its own, as it happens; an error
+ * escaping `work` undoes nothing).
+ */
+export function inBatch<T>(view: TrackingRecorder, work: () => Promise<T>): Promise<T> {
+  return isBatchingTrackingRecorder(view) ? view.batch(work) : work();
 }
 
 /** The default `timeout` of {@link TrackingRecorder.wait}, in milliseconds. */
@@ -173,5 +228,144 @@ export async function firstOf(
   } finally {
     local.abort();
     signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The savepoint statements of one batch's connection, as {@link TrackingBatches.nested} needs them. */
+export interface SavepointStatements {
+  /** `SAVEPOINT name` */
+  savepoint(name: string): void | Promise<void>;
+  /** `RELEASE SAVEPOINT name` */
+  release(name: string): void | Promise<void>;
+  /** `ROLLBACK TO SAVEPOINT name` and then `RELEASE SAVEPOINT name` */
+  rollbackTo(name: string): void | Promise<void>;
+}
+
+/**
+ * One level of an open batch, for adapters: the batch itself (the root, on the batch's
+ * connection) or a savepoint inside it. Its children (tracked transactions and nested batches)
+ * run one at a time, in the order they were started, so their savepoints never interleave.
+ */
+export class BatchScope<C> {
+  /** The batch's connection (or database). */
+  readonly connection: C;
+  /** The enclosing level; `undefined` for the batch itself. */
+  readonly parent: BatchScope<C> | undefined;
+  /** 0 for the batch itself, 1 for its savepoints, and so on. */
+  readonly depth: number;
+  /** The tracking records recorded at this level (and released from its children), in order. */
+  readonly recorded: Tracking[] = [];
+  /** On the root: the error of a savepoint that could not be rolled back; the batch must not commit. */
+  broken: unknown;
+  #open = true;
+  #tail: Promise<void> = Promise.resolve();
+
+  constructor(connection: C, parent?: BatchScope<C>) {
+    this.connection = connection;
+    this.parent = parent;
+    this.depth = parent === undefined ? 0 : parent.depth + 1;
+  }
+
+  /** The batch this level belongs to. */
+  get root(): BatchScope<C> {
+    return this.parent === undefined ? this : this.parent.root;
+  }
+
+  /** False once the level has ended; work started in its async context then no longer joins it. */
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** Ends the level: children not yet started fail with `ProgrammingError`. */
+  end(): void {
+    this.#open = false;
+  }
+
+  /** Settles when the children started so far have settled. Never rejects. */
+  idle(): Promise<void> {
+    return this.#tail;
+  }
+
+  /**
+   * Runs `fn` after the children started before it have settled (a FIFO mutex).
+   *
+   * @throws ProgrammingError when the level has ended by the time `fn` would start.
+   */
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.#tail.then(() => {
+      if (!this.#open) {
+        throw new ProgrammingError(
+          'A tracked transaction was started in a batch that has ended: await every tracked transaction inside the batch',
+        );
+      }
+      return fn();
+    });
+    this.#tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+}
+
+/**
+ * The open batches of one recorder, for adapters: which batch level the caller's async context
+ * belongs to (carried by `AsyncLocalStorage` across awaits), and savepoints for the levels.
+ */
+export class TrackingBatches<C> {
+  readonly #storage = new AsyncLocalStorage<BatchScope<C>>();
+
+  /** The innermost open level of the caller's async context; `undefined` outside open batches. */
+  current(): BatchScope<C> | undefined {
+    for (let scope = this.#storage.getStore(); scope !== undefined; scope = scope.parent) {
+      if (scope.open) return scope;
+    }
+    return undefined;
+  }
+
+  /** Runs `work` in the async context of `scope` (the adapter begins and commits the root). */
+  run<T>(scope: BatchScope<C>, work: () => Promise<T>): Promise<T> {
+    return this.#storage.run(scope, work);
+  }
+
+  /**
+   * Runs `fn` as a child of `parent` inside a savepoint: after `parent`'s earlier children, in
+   * a level of its own (so that tracked transactions started by `fn` nest further). When `fn`
+   * resolves, the savepoint is released and the child's tracking records become the parent's;
+   * when it throws, the savepoint is rolled back and its records are dropped. A savepoint that
+   * cannot be set or rolled back marks the batch {@link BatchScope.broken}.
+   */
+  nested<T>(
+    parent: BatchScope<C>,
+    statements: SavepointStatements,
+    fn: (scope: BatchScope<C>) => T | Promise<T>,
+  ): Promise<T> {
+    return parent.exclusive(async () => {
+      const name = `tracking_batch_${parent.depth + 1}`;
+      try {
+        await statements.savepoint(name);
+      } catch (error) {
+        parent.root.broken ??= error;
+        throw error;
+      }
+      const child = new BatchScope(parent.connection, parent);
+      try {
+        const result = await this.#storage.run(child, async () => fn(child));
+        child.end();
+        await child.idle();
+        await statements.release(name);
+        parent.recorded.push(...child.recorded);
+        return result;
+      } catch (error) {
+        child.end();
+        await child.idle();
+        try {
+          await statements.rollbackTo(name);
+        } catch (undoError) {
+          parent.root.broken ??= undoError;
+        }
+        throw error;
+      }
+    });
   }
 }

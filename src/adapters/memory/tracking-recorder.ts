@@ -2,11 +2,16 @@
  * The in-memory tracking recorder (Python's `POPOTrackingRecorder`): the base class of in-memory
  * views, and the reference the SQLite and PostgreSQL recorders are checked against.
  *
+ * It is not a {@link BatchingTrackingRecorder}: memory cannot roll back, so a memory view applies
+ * each event's update on its own (`inBatch` runs the work plainly).
+ *
  * @module
  */
+import { type Observable, Subject } from 'rxjs';
 import { IntegrityError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
+  type BatchingTrackingRecorder,
   type Tracking,
   type TrackingRecorder,
   type TrackingWaitOptions,
@@ -19,7 +24,12 @@ import {
  *
  * Views subclass it and change their own state together with the tracking record inside
  * {@link MemoryTrackingRecorder.withLock | withLock}, so that a rejected tracking record leaves
- * the view unchanged:
+ * the view unchanged. The lock section is the view's "transaction": the tracking records it
+ * recorded are emitted on {@link MemoryTrackingRecorder.committed$ | committed$} when it ends
+ * (also when it throws after recording them: memory cannot roll back).
+ *
+ * It has no `batch` (it is not a {@link BatchingTrackingRecorder}): each event's update applies
+ * on its own, at once.
  *
  * @example
  * ```ts
@@ -39,6 +49,9 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
   readonly #maxTrackingIds = new Map<string, bigint>();
   readonly #inserted = new InsertSignal();
   readonly #closed = new AbortController();
+  readonly #committed = new Subject<Tracking>();
+  /** The records of the lock section that runs now, emitted when it ends; `undefined` outside. */
+  #section: Tracking[] | undefined;
   /** The tail of the lock's queue: settles when the last queued critical section has run. */
   #lockTail: Promise<unknown> = Promise.resolve();
 
@@ -75,18 +88,31 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
     });
   }
 
-  /** Interrupts pending waits. The recorded ids stay readable. */
+  readonly committed$: Observable<Tracking> = this.#committed.asObservable();
+
+  /** Interrupts pending waits and completes {@link committed$}. The recorded ids stay readable. */
   async close(): Promise<void> {
     this.#closed.abort();
+    this.#committed.complete();
   }
 
   /**
    * Runs `fn` alone: critical sections run one at a time, in the order they were requested
    * (a FIFO promise mutex). Resolves or rejects with `fn`'s outcome. Not reentrant: inside `fn`
    * use {@link insertTrackingUnlocked}, never {@link insertTracking}, which would wait forever.
+   * The tracking records recorded by `fn` are emitted on {@link committed$} when it ends.
    */
   protected withLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    const run = this.#lockTail.then(fn);
+    const run = this.#lockTail.then(async () => {
+      const recorded: Tracking[] = [];
+      this.#section = recorded;
+      try {
+        return await fn();
+      } finally {
+        this.#section = undefined;
+        for (const t of recorded) this.#committed.next(t);
+      }
+    });
     this.#lockTail = run.then(
       () => undefined,
       () => undefined,
@@ -111,10 +137,14 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
 
   /**
    * Records the tracking record and wakes the waits it satisfies. Call it inside
-   * {@link withLock}, after {@link assertTrackingUniqueness}; it does not check again.
+   * {@link withLock}, after {@link assertTrackingUniqueness}; it does not check again. The
+   * record is emitted on {@link committed$} when the lock section ends (at once when called
+   * outside one).
    */
   protected insertTrackingUnlocked(t: Tracking): void {
     this.#maxTrackingIds.set(t.applicationName, t.notificationId);
     this.#inserted.notify();
+    if (this.#section === undefined) this.#committed.next(t);
+    else this.#section.push(t);
   }
 }

@@ -2,18 +2,25 @@
  * The PostgreSQL tracking recorder (node-postgres): the base class of views kept in PostgreSQL.
  * A view's writes and its tracking record commit in one transaction, which also announces the
  * commit with `pg_notify`, so waits in every process wake without polling.
+ * {@link PostgresTrackingRecorder.batch} spans many such tracked transactions with one
+ * transaction on one pooled connection (they become savepoints).
  *
  * @module
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { type Observable, Subject } from 'rxjs';
 import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
+  type BatchingTrackingRecorder,
+  BatchScope,
   firstOf,
+  type SavepointStatements,
   sleepUnlessAborted,
   type Tracking,
+  TrackingBatches,
   type TrackingRecorder,
   type TrackingWaitOptions,
   waitForTracking,
@@ -52,6 +59,10 @@ export const quotePostgresIdentifier = (name: string): string => `"${name.replac
  * {@link ready}). Each commit calls `pg_notify` in its transaction; `wait` listens on a dedicated
  * connection (opened by the first wait) and polls only as a safety net (500 ms doubling to 2 s).
  *
+ * A {@link batch} holds one pooled connection until it ends; work outside the batch uses other
+ * connections and sees only committed state (a tracked transaction of the same application
+ * waits on the tracking row the batch has locked).
+ *
  * @example
  * ```ts
  * class Counts extends PostgresTrackingRecorder {
@@ -67,7 +78,7 @@ export const quotePostgresIdentifier = (name: string): string => `"${name.replac
  * const view = Counts.fromEnvironment(new Environment('counts', process.env));
  * ```
  */
-export class PostgresTrackingRecorder implements TrackingRecorder {
+export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
   /** The connection pool; views may read through it. */
   protected readonly pool: pg.Pool;
   /** The schema of the tracking table and of the view's tables. */
@@ -79,8 +90,17 @@ export class PostgresTrackingRecorder implements TrackingRecorder {
   readonly #listener: NotificationListener;
   readonly #changed = new InsertSignal();
   readonly #closed = new AbortController();
+  readonly #commits = new Subject<Tracking>();
+  readonly #batches = new TrackingBatches<pg.PoolClient>();
   #setup: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+
+  /**
+   * Each tracking record recorded through this recorder, after its commit (for a batch, after
+   * the batch's commit). Commits of other recorders are not emitted (their `pg_notify` wakes
+   * waits only). Completes on {@link close}.
+   */
+  readonly committed$: Observable<Tracking> = this.#commits.asObservable();
 
   constructor(options: PostgresTrackingRecorderOptions) {
     const { schema, createTable, tableName, ...poolConfig } = options;
@@ -186,15 +206,73 @@ export class PostgresTrackingRecorder implements TrackingRecorder {
     });
   }
 
-  /** Interrupts pending waits, ends the LISTEN connection and the pool. Safe to call twice. */
+  /**
+   * Interrupts pending waits, completes {@link committed$}, ends the LISTEN connection and the
+   * pool. Safe to call twice.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#closed.abort();
+      this.#commits.complete();
       await this.#setup?.catch(() => undefined);
       await this.#listener.close();
       await this.pool.end();
     })();
     return this.#closing;
+  }
+
+  /**
+   * Runs `work` in one `BEGIN` … `COMMIT` on one pooled connection; tracked transactions
+   * started inside `work` (at any await depth) run on that connection as savepoints of it, and
+   * their tracking records are announced (`pg_notify`, delivered on commit) and emitted on
+   * {@link committed$} after the commit. Work outside the batch uses other connections. A
+   * `batch` inside `work` is a savepoint. See {@link BatchingTrackingRecorder.batch}.
+   *
+   * @throws whatever escapes `work` (server and connection errors translated); the whole batch
+   *   is rolled back.
+   * @throws PersistenceError (or `OperationalError` for a lost connection) when the batch cannot
+   *   begin or commit, or when the server rolled it back.
+   */
+  async batch<T>(work: () => Promise<T>): Promise<T> {
+    const current = this.#batches.current();
+    if (current !== undefined) {
+      return this.#batches.nested(current, savepointStatements(current.connection), work);
+    }
+    await this.ready();
+    const context = 'Failed to commit a batch of tracked transactions';
+    const client = await this.#connect(context);
+    const scope = new BatchScope(client);
+    let result: T;
+    try {
+      await client.query('BEGIN');
+      try {
+        result = await this.#batches.run(scope, work);
+      } finally {
+        scope.end();
+        await scope.idle();
+      }
+      if (scope.broken !== undefined) {
+        throw new PersistenceError(`${context}: a savepoint could not be rolled back`, {
+          cause: scope.broken,
+        });
+      }
+      const committed = await client.query('COMMIT');
+      // COMMIT of a transaction the server aborted answers ROLLBACK instead of failing.
+      if (committed.command !== 'COMMIT') {
+        throw new PersistenceError(`${context}: the server rolled the batch back`);
+      }
+    } catch (error) {
+      scope.end();
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(!rolledBack);
+      throw translatePostgresError(error, context, false);
+    }
+    client.release();
+    this.#published(scope.recorded);
+    return result;
   }
 
   /** `"schema"."name"`: a table of this recorder's schema, quoted for SQL. */
@@ -217,14 +295,35 @@ export class PostgresTrackingRecorder implements TrackingRecorder {
    *
    * @throws IntegrityError "Failed to record tracking for <app> <id>" when the id is not greater
    *   than the application's max; nothing is written.
+   * Inside a {@link batch} it runs on the batch's connection as a savepoint, committed (and
+   * announced, and emitted on {@link committed$}) with the batch; a nested tracked transaction
+   * started by `write` is a savepoint inside it.
+   *
    * @throws whatever `write` throws (server and connection errors translated); nothing is written.
    */
   protected async trackedTransaction<T>(
     tracking: Tracking,
     write: (client: PostgresClient) => T | Promise<T>,
   ): Promise<T> {
-    await this.ready();
     const context = `Failed to record tracking for ${tracking.applicationName} ${tracking.notificationId}`;
+    const scope = this.#batches.current();
+    if (scope !== undefined) {
+      try {
+        return await this.#batches.nested(
+          scope,
+          savepointStatements(scope.connection),
+          async (level) => {
+            await this.#recordTracking(level.connection, tracking, context);
+            const result = await write(level.connection);
+            level.recorded.push(tracking);
+            return result;
+          },
+        );
+      } catch (error) {
+        throw translatePostgresError(error, context, false);
+      }
+    }
+    await this.ready();
     const client = await this.#connect(context);
     let result: T;
     try {
@@ -241,8 +340,14 @@ export class PostgresTrackingRecorder implements TrackingRecorder {
       throw translatePostgresError(error, context, false);
     }
     client.release();
-    this.#changed.notify();
+    this.#published([tracking]);
     return result;
+  }
+
+  /** Wakes this recorder's waits and emits the committed records. */
+  #published(recorded: readonly Tracking[]): void {
+    this.#changed.notify();
+    for (const t of recorded) this.#commits.next(t);
   }
 
   async #connect(context: string): Promise<pg.PoolClient> {
@@ -311,6 +416,22 @@ export class PostgresTrackingRecorder implements TrackingRecorder {
       client.release();
     }
   }
+}
+
+/** Savepoints on one connection. */
+function savepointStatements(client: pg.PoolClient): SavepointStatements {
+  return {
+    savepoint: async (name) => {
+      await client.query(`SAVEPOINT ${name}`);
+    },
+    release: async (name) => {
+      await client.query(`RELEASE SAVEPOINT ${name}`);
+    },
+    rollbackTo: async (name) => {
+      await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await client.query(`RELEASE SAVEPOINT ${name}`);
+    },
+  };
 }
 
 /**

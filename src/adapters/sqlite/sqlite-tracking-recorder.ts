@@ -1,18 +1,24 @@
 /**
  * The SQLite tracking recorder (better-sqlite3): the base class of views kept in SQLite. A view's
  * writes and its tracking record commit in one transaction, so a duplicate or older tracking id
- * rolls the view's writes back.
+ * rolls the view's writes back. {@link SQLiteTrackingRecorder.batch} spans many such tracked
+ * transactions with one transaction on the recorder's connection (they become savepoints).
  *
  * @module
  */
 import Database from 'better-sqlite3';
+import { type Observable, Subject } from 'rxjs';
 import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
+  type BatchingTrackingRecorder,
+  BatchScope,
   firstOf,
+  type SavepointStatements,
   sleepUnlessAborted,
   type Tracking,
+  TrackingBatches,
   type TrackingRecorder,
   type TrackingWaitOptions,
   waitForTracking,
@@ -43,6 +49,11 @@ export const quoteSqliteIdentifier = (name: string): string => `"${name.replaceA
  * `wait` wakes at once for commits made through this recorder and polls (5 ms doubling to 100 ms)
  * for commits of other connections, which SQLite cannot announce.
  *
+ * A {@link batch} holds the recorder's one connection (and, for a file, the database's write
+ * lock) until it ends: tracked transactions, `maxTrackingId`, `hasTrackingId`, `wait`'s checks
+ * and {@link readCommitted} called outside the batch wait for it to end, so they never see its
+ * uncommitted writes and never mix theirs into it. Keep batches short.
+ *
  * @example
  * ```ts
  * class Counts extends SQLiteTrackingRecorder {
@@ -58,7 +69,7 @@ export const quoteSqliteIdentifier = (name: string): string => `"${name.replaceA
  * const view = Counts.fromEnvironment(new Environment('counts', { SQLITE_DBNAME: 'view.db' }));
  * ```
  */
-export class SQLiteTrackingRecorder implements TrackingRecorder {
+export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
   /** The database; views prepare their own statements on it. Integers are read as `bigint`. */
   protected readonly db: SQLiteDatabase;
   /** The name of the tracking table. */
@@ -68,6 +79,30 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
   readonly #transaction: (tracking: Tracking, write: (db: SQLiteDatabase) => unknown) => unknown;
   readonly #committed = new InsertSignal();
   readonly #closed = new AbortController();
+  readonly #commits = new Subject<Tracking>();
+  readonly #batches = new TrackingBatches<SQLiteDatabase>();
+  /** The batch open on the connection, and a promise that settles when it ends. */
+  #openBatch:
+    | { readonly scope: BatchScope<SQLiteDatabase>; readonly ended: Promise<void> }
+    | undefined;
+  readonly #savepoints: SavepointStatements = {
+    savepoint: (name) => {
+      this.db.exec(`SAVEPOINT ${name}`);
+    },
+    release: (name) => {
+      this.db.exec(`RELEASE SAVEPOINT ${name}`);
+    },
+    rollbackTo: (name) => {
+      this.db.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+      this.db.exec(`RELEASE SAVEPOINT ${name}`);
+    },
+  };
+
+  /**
+   * Each tracking record recorded through this recorder, after its commit (for a batch, after
+   * the batch's commit). Completes on {@link close}.
+   */
+  readonly committed$: Observable<Tracking> = this.#commits.asObservable();
 
   /**
    * Opens (or creates) the database and, unless `createTable` is false, the tracking table and
@@ -148,7 +183,9 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
     await this.trackedTransaction(t, () => undefined);
   }
 
+  /** Waits for a batch open in another async context to end (see the class comment). */
   async maxTrackingId(applicationName: string): Promise<bigint | undefined> {
+    if (this.#mustWaitForBatch()) await this.#outsideBatches();
     this.#assertOpen();
     try {
       return this.#selectMax.get(applicationName);
@@ -183,10 +220,78 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
     });
   }
 
-  /** Interrupts pending waits and closes the database. */
+  /**
+   * Interrupts pending waits, completes {@link committed$} and closes the database. A batch still
+   * open is rolled back (its later writes fail with `PersistenceError`).
+   */
   async close(): Promise<void> {
     this.#closed.abort();
+    this.#commits.complete();
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Runs `work` in one `BEGIN IMMEDIATE` … `COMMIT` on the recorder's connection; tracked
+   * transactions started inside `work` (at any await depth) become savepoints of it, and their
+   * tracking records are emitted on {@link committed$} after the commit. Work of this recorder
+   * started outside `work` waits until the batch ends; a `batch` inside `work` is a savepoint.
+   * See {@link BatchingTrackingRecorder.batch}.
+   *
+   * @throws whatever escapes `work` (SQLite errors translated); the whole batch is rolled back.
+   * @throws PersistenceError (or `OperationalError` when the database stays locked) when the
+   *   batch cannot begin or commit, or when SQLite rolled it back by itself.
+   */
+  async batch<T>(work: () => Promise<T>): Promise<T> {
+    const current = this.#batches.current();
+    if (current !== undefined) return this.#batches.nested(current, this.#savepoints, work);
+    await this.#outsideBatches();
+    this.#assertOpen();
+    const context = 'Failed to commit a batch of tracked transactions';
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      throw translateSqliteError(error, 'Failed to begin a batch of tracked transactions');
+    }
+    const scope = new BatchScope(this.db);
+    let ended!: () => void;
+    this.#openBatch = { scope, ended: new Promise<void>((resolve) => (ended = resolve)) };
+    let result: T;
+    try {
+      try {
+        result = await this.#batches.run(scope, work);
+      } finally {
+        scope.end();
+        await scope.idle();
+      }
+      if (scope.broken !== undefined) {
+        throw new PersistenceError(`${context}: a savepoint could not be rolled back`, {
+          cause: scope.broken,
+        });
+      }
+      this.#assertOpen();
+      if (!this.db.inTransaction) {
+        throw new PersistenceError(`${context}: SQLite rolled the batch back`);
+      }
+      try {
+        this.db.exec('COMMIT');
+      } catch (error) {
+        throw translateSqliteError(error, context);
+      }
+    } catch (error) {
+      if (this.db.open && this.db.inTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // The connection is unusable; the error that ended the batch says why.
+        }
+      }
+      throw translateSqliteError(error, context, false);
+    } finally {
+      this.#openBatch = undefined;
+      ended();
+    }
+    this.#published(scope.recorded);
+    return result;
   }
 
   /**
@@ -197,12 +302,27 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
   protected createViewTables(_db: SQLiteDatabase): void {}
 
   /**
+   * Runs the view's synchronous `read` on {@link db} once no batch of another async context is
+   * open, so that it sees committed state only (inside a batch it runs at once and sees the
+   * batch's own writes). Use it for the view's read methods when the view is used in batches.
+   */
+  protected async readCommitted<T>(read: (db: SQLiteDatabase) => T): Promise<T> {
+    if (this.#mustWaitForBatch()) await this.#outsideBatches();
+    this.#assertOpen();
+    return read(this.db);
+  }
+
+  /**
    * Runs `write` and records `tracking` in one (immediate) transaction: both commit or neither.
    * The tracking record is written first, so an equal or older id fails before `write` runs.
    * `write` must be synchronous (better-sqlite3 transactions are); its return value is returned.
    *
    * @throws IntegrityError "Failed to record tracking for <app> <id>" when the id is not greater
    *   than the application's max; nothing is written.
+   * Inside a {@link batch} it is a savepoint of the batch, committed (and emitted on
+   * {@link committed$}) with it; outside, while a batch of another async context is open, it
+   * waits for that batch to end.
+   *
    * @throws ProgrammingError when `write` returns a promise; nothing is written.
    * @throws whatever `write` throws (SQLite errors translated); nothing is written.
    */
@@ -210,10 +330,26 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
     tracking: Tracking,
     write: (db: SQLiteDatabase) => T,
   ): Promise<T> {
+    const scope = this.#batches.current();
+    if (scope !== undefined) {
+      return scope.exclusive(() => {
+        this.#assertOpen();
+        // Inside the batch's transaction, better-sqlite3 makes this a savepoint.
+        const result = this.#runTransaction(tracking, write);
+        scope.recorded.push(tracking);
+        return result;
+      });
+    }
+    if (this.#mustWaitForBatch()) await this.#outsideBatches();
     this.#assertOpen();
-    let result: T;
+    const result = this.#runTransaction(tracking, write);
+    this.#published([tracking]);
+    return result;
+  }
+
+  #runTransaction<T>(tracking: Tracking, write: (db: SQLiteDatabase) => T): T {
     try {
-      result = this.#transaction(tracking, write) as T;
+      return this.#transaction(tracking, write) as T;
     } catch (error) {
       throw translateSqliteError(
         error,
@@ -221,8 +357,22 @@ export class SQLiteTrackingRecorder implements TrackingRecorder {
         false,
       );
     }
+  }
+
+  /** Wakes this recorder's waits and emits the committed records. */
+  #published(recorded: readonly Tracking[]): void {
     this.#committed.notify();
-    return result;
+    for (const t of recorded) this.#commits.next(t);
+  }
+
+  /** True when a batch is open and the caller is not inside it. */
+  #mustWaitForBatch(): boolean {
+    return this.#openBatch !== undefined && this.#batches.current() === undefined;
+  }
+
+  /** Resolves once no batch is open, unless the caller is inside the open one. */
+  async #outsideBatches(): Promise<void> {
+    while (this.#mustWaitForBatch()) await this.#openBatch?.ended;
   }
 
   #assertOpen(): void {
