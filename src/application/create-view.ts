@@ -15,10 +15,12 @@ import { PERSISTENCE_MODULE } from './persistence.js';
 export const VIEW_MODULES = ['memory', 'sqlite', 'postgres'] as const;
 export type ViewModule = (typeof VIEW_MODULES)[number];
 
-/** A view class: constructed with no arguments (memory), or built by `fromEnvironment` (SQL). */
-export type ViewClass<V extends TrackingRecorder> =
-  | (new () => V)
-  | ({ fromEnvironment(env: Environment): V } & (abstract new (...args: never[]) => V));
+/**
+ * A view class: a memory view is constructed with no arguments; a SQL view (extending
+ * `SQLiteTrackingRecorder` or `PostgresTrackingRecorder`) is built by its static
+ * `fromEnvironment(env)`.
+ */
+export type ViewClass<V extends TrackingRecorder> = abstract new (...args: never[]) => V;
 
 /** A view class, or one class per persistence module. */
 export type ViewOption<V extends TrackingRecorder> =
@@ -53,7 +55,7 @@ export function createView<V extends TrackingRecorder>(
     );
   }
   if (module === 'memory') return { view: new (chosen as new () => V)(), module };
-  const build = (chosen as { fromEnvironment: (env: Environment) => V }).fromEnvironment;
+  const build = (chosen as unknown as { fromEnvironment: (env: Environment) => V }).fromEnvironment;
   return { view: build.call(chosen, env), module: module as ViewModule };
 }
 

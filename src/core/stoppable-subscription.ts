@@ -99,7 +99,11 @@ export class StoppableSubscription<T> implements Subscription<T>, AsyncIterator<
     this.stop();
   }
 
-  /** The same items as an Observable; unsubscribing stops the subscription. */
+  /**
+   * The same items as an Observable; unsubscribing stops the subscription. Items are pushed as
+   * fast as the source gives them (RxJS has no backpressure): for asynchronous work per item use
+   * `pullBatches(subscription)`, which reads only as fast as the work is acknowledged.
+   */
   asObservable(): Observable<T> {
     return new Observable<T>((subscriber) => {
       (async () => {

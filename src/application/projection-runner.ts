@@ -1,0 +1,385 @@
+/**
+ * `ProjectionRunner`: runs a projection of an application into its view. It builds the view
+ * from the environment (`<PROJECTIONNAME>_PERSISTENCE_MODULE`, else `PERSISTENCE_MODULE`),
+ * subscribes to the application's notifications after the view's last tracking id with the
+ * projection's topics as a server-side filter, pulls them through a bounded buffer (a slow view
+ * slows the subscription; memory stays bounded), and applies them in order — in one view
+ * transaction per batch where the view can (SQLite, PostgreSQL), each event with its tracking
+ * record, so nothing is applied twice or skipped across restarts.
+ *
+ * A dropped connection resubscribes with backoff from the last committed tracking id; a failing
+ * handler (or an event that can't be decoded) stops the runner with a `ProjectionError` naming
+ * the event's position, type and stream. Its lifecycle (connecting, catching up, live, retrying,
+ * stopped, failed) is `machines/projection-lifecycle.ts`, visible in the Stately inspector.
+ *
+ * @module
+ */
+import type { Observable } from 'rxjs';
+import { BehaviorSubject, concatMap, lastValueFrom, Subject, takeUntil } from 'rxjs';
+import type { Actor } from 'xstate';
+import { createActor } from 'xstate';
+import { projectionLifecycleMachine } from '../../machines/projection-lifecycle.js';
+import { Environment, type EnvironmentValues } from '../core/environment.js';
+import { ProjectionError } from '../core/errors.js';
+import type { Notification } from '../core/stored-event.js';
+import type { Subscription } from '../core/subscription.js';
+import { inBatch, type Tracking, type TrackingRecorder } from '../core/tracking-recorder.js';
+import type { InspectObserver } from '../runtime/aggregate/aggregate-runtime.js';
+import { decodeNotification } from '../runtime/projection/decode-notification.js';
+import type { Projection } from '../runtime/projection/projection.js';
+import { pullBatches } from '../runtime/projection/pull-batches.js';
+import type { Application, ApplicationOptions } from './application.js';
+import { createView, type ViewModule, type ViewOption } from './create-view.js';
+
+/** How far a projection is, published on `progress$` while it runs. */
+export interface ProjectionProgress {
+  readonly state: 'connecting' | 'catchingUp' | 'live' | 'retrying' | 'stopped' | 'failed';
+  /** The last processed notification id (`undefined` before the first). */
+  readonly position: bigint | undefined;
+  /** The application's last notification id when the subscription started. */
+  readonly head: bigint | undefined;
+  /** Events processed since the runner started. */
+  readonly processed: number;
+  /** Events per second over the last second or so. */
+  readonly eventsPerSecond: number;
+}
+
+export interface ProjectionRunnerOptions<
+  A extends Application,
+  V extends TrackingRecorder,
+  P extends Projection<TrackingRecorder>,
+> {
+  /** The application class (constructed with `env`, closed by the runner), or an instance. */
+  readonly application: (new (options?: ApplicationOptions) => A) | A;
+  readonly projection: new (view: V) => P;
+  /** The view class, or one class per persistence module. */
+  readonly view: ViewOption<V>;
+  /** Settings for the application and the view (over `process.env`). */
+  readonly env?: EnvironmentValues;
+  /** Most events per view transaction. @defaultValue 100 */
+  readonly batchSize?: number;
+  /** Longest wait for a batch to fill while live, in ms. @defaultValue 20 */
+  readonly batchDeadlineMs?: number;
+  /** Most notifications read ahead of the view. @defaultValue 1000 */
+  readonly highWaterMark?: number;
+  /** Backoff between resubscriptions after a connection failure. */
+  readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  /** Start at once. @defaultValue true */
+  readonly start?: boolean;
+  /**
+   * Print a progress line while catching up: `true`, `false`, or `'auto'` (when stderr is a
+   * terminal). @defaultValue 'auto'
+   */
+  readonly progressLine?: boolean | 'auto';
+  /** An XState inspection observer for the runner's lifecycle actor. */
+  readonly inspect?: InspectObserver;
+}
+
+/** Options of {@link ProjectionRunner.wait}. */
+export interface RunnerWaitOptions {
+  /** Milliseconds. @defaultValue 1000 */
+  readonly timeout?: number;
+}
+
+export class ProjectionRunner<
+  A extends Application = Application,
+  V extends TrackingRecorder = TrackingRecorder,
+  P extends Projection<TrackingRecorder> = Projection<V>,
+> implements AsyncDisposable
+{
+  readonly application: A;
+  readonly projection: P;
+  readonly view: V;
+  /** Which module the view lives in. */
+  readonly viewModule: ViewModule;
+  /** The runner's lifecycle actor (`machines/projection-lifecycle.ts`). */
+  readonly lifecycle: Actor<typeof projectionLifecycleMachine>;
+  readonly #ownsApplication: boolean;
+  readonly #options: ProjectionRunnerOptions<A, V, P>;
+  readonly #progress: BehaviorSubject<ProjectionProgress>;
+  readonly #stop$ = new Subject<void>();
+  #interrupt = new AbortController();
+  #loop: Promise<void> | undefined;
+  #subscription: Subscription<Notification> | undefined;
+  #error: ProjectionError | undefined;
+  #stopped = false;
+  #closed: Promise<void> | undefined;
+  #ticker: NodeJS.Timeout | undefined;
+  readonly #rate = { at: performance.now(), processed: 0, perSecond: 0 };
+  #processed = 0;
+  /** The batch being applied, so stopping waits for it to commit or roll back whole. */
+  #current: Promise<void> | undefined;
+
+  constructor(options: ProjectionRunnerOptions<A, V, P>) {
+    this.#options = options;
+    const { application } = options;
+    this.#ownsApplication = typeof application === 'function';
+    this.application =
+      typeof application === 'function'
+        ? new application(options.env === undefined ? {} : { env: options.env })
+        : application;
+    const name =
+      (options.projection as unknown as typeof Projection).projectionName ??
+      options.projection.name;
+    const env = new Environment(name, process.env, options.env ?? {});
+    const { view, module } = createView(options.view, env);
+    this.view = view;
+    this.viewModule = module;
+    this.projection = new options.projection(view);
+    this.lifecycle = createActor(projectionLifecycleMachine, {
+      id: `projection:${this.projection.name}`,
+      input: { projection: this.projection.name, application: this.application.name },
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    }).start();
+    this.#progress = new BehaviorSubject<ProjectionProgress>({
+      state: 'connecting',
+      position: undefined,
+      head: undefined,
+      processed: 0,
+      eventsPerSecond: 0,
+    });
+    if (options.start !== false) this.start();
+  }
+
+  /** Progress while running: state, position vs head, events/s. Completes when the runner ends. */
+  get progress$(): Observable<ProjectionProgress> {
+    return this.#progress.asObservable();
+  }
+
+  /** The error that stopped the runner, if any. */
+  get error(): ProjectionError | undefined {
+    return this.#error;
+  }
+
+  /** Starts processing (again, after `stop()`). */
+  start(): void {
+    if (this.#loop !== undefined || this.#error !== undefined) return;
+    this.#stopped = false;
+    this.#interrupt = new AbortController();
+    this.#loop = this.#run().finally(() => {
+      this.#loop = undefined;
+    });
+    this.#startProgressLine();
+  }
+
+  /**
+   * Stops after the batch in progress (which commits or rolls back whole). Never throws; the
+   * error that stopped a failed runner stays in {@link error} and is rethrown by `wait` and
+   * dispose.
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#stop$.next();
+    this.#subscription?.stop();
+    await this.#current?.catch(() => undefined);
+    await this.#loop;
+    this.#stopProgressLine();
+    if (this.#error === undefined) {
+      this.lifecycle.send({ type: 'stop' });
+      this.#publish({ state: 'stopped' });
+    }
+    this.#interrupt.abort();
+  }
+
+  /**
+   * Resolves when the view has processed `notificationId` of the application.
+   *
+   * @throws ProjectionError when the runner failed (also while waiting).
+   * @throws TimeoutError after `timeout`; WaitInterruptedError when the runner is stopped.
+   */
+  async wait(notificationId: bigint, options: RunnerWaitOptions = {}): Promise<void> {
+    if (this.#error !== undefined) throw this.#error;
+    if (notificationId <= 0n) return; // maxNotificationId() of an empty store: nothing to wait for
+    try {
+      await this.view.wait(this.application.name, notificationId, {
+        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        signal: this.#interrupt.signal,
+      });
+    } catch (error) {
+      if (this.#error !== undefined) throw this.#error;
+      throw error;
+    }
+  }
+
+  /** Stops, closes the view (and the application it built), and rethrows a failure. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#closed ??= (async () => {
+      await this.stop();
+      await this.view.close();
+      if (this.#ownsApplication) await this.application.close();
+      this.#progress.complete();
+    })();
+    await this.#closed;
+    if (this.#error !== undefined) throw this.#error;
+  }
+
+  async #run(): Promise<void> {
+    const { initialDelayMs = 100, maxDelayMs = 5_000 } = this.#options.retry ?? {};
+    let delay = initialDelayMs;
+    while (!this.#stopped) {
+      try {
+        await this.#subscribeAndProcess(() => {
+          delay = initialDelayMs;
+        });
+        return;
+      } catch (error) {
+        this.#subscription?.stop();
+        if (this.#stopped) return;
+        if (error instanceof ProjectionError) {
+          this.#fail(error);
+          return;
+        }
+        const message = (error as Error)?.message ?? String(error);
+        this.lifecycle.send({ type: 'disconnected', error: message });
+        this.#publish({ state: 'retrying' });
+        await sleep(delay * (0.5 + Math.random()), this.#interrupt.signal);
+        delay = Math.min(delay * 2, maxDelayMs);
+        this.lifecycle.send({ type: 'retry' });
+        this.#publish({ state: 'connecting' });
+      }
+    }
+  }
+
+  async #subscribeAndProcess(onConfirmed: () => void): Promise<void> {
+    const { application, view, projection } = this;
+    const after = await view.maxTrackingId(application.name);
+    const head = await application.recorder.maxNotificationId();
+    if (this.#stopped) return;
+    const subscription = application.recorder.subscribe({
+      ...(after === undefined ? {} : { gt: after }),
+      topics: projection.topics,
+    });
+    this.#subscription = subscription;
+    this.lifecycle.send({ type: 'subscribed', position: String(after ?? ''), head: String(head) });
+    const caughtUp = head === 0n || (after !== undefined && after >= head);
+    this.#publish({ state: caughtUp ? 'live' : 'catchingUp', position: after, head });
+    if (caughtUp) this.lifecycle.send({ type: 'caughtUp', position: String(after ?? '') });
+    let live = caughtUp;
+    const batches = pullBatches(subscription, {
+      batchSize: this.#options.batchSize ?? 100,
+      batchDeadlineMs: this.#options.batchDeadlineMs ?? 20,
+      highWaterMark: this.#options.highWaterMark ?? 1000,
+    });
+    await lastValueFrom(
+      batches.pipe(
+        concatMap(async (batch) => {
+          try {
+            onConfirmed();
+            this.#current = this.#apply(batch.items);
+            await this.#current;
+            const position = batch.items.at(-1)?.id;
+            if (!live && (position === undefined || position >= head)) {
+              live = true;
+              this.lifecycle.send({ type: 'caughtUp', position: String(position ?? '') });
+            }
+            this.#publish({ state: live ? 'live' : 'catchingUp', position });
+          } finally {
+            this.#current = undefined;
+            batch.done();
+          }
+        }),
+        takeUntil(this.#stop$),
+      ),
+      { defaultValue: undefined },
+    );
+  }
+
+  /** Applies one batch: in one view transaction where the view can batch. */
+  async #apply(items: readonly Notification[]): Promise<void> {
+    if (items.length === 0) return;
+    const view = this.view;
+    const each = async () => {
+      for (const notification of items) await this.#processOne(notification);
+    };
+    if (items.length > 1) await inBatch(view, each);
+    else await each();
+    this.#rate.processed += items.length;
+    this.#processed += items.length;
+  }
+
+  async #processOne(notification: Notification): Promise<void> {
+    const tracking: Tracking = {
+      applicationName: this.application.name,
+      notificationId: notification.id,
+    };
+    try {
+      const decoded = await decodeNotification(
+        (name) => this.application.aggregateDefinition(name),
+        notification,
+        this.application.name,
+      );
+      await this.projection.processEvent(decoded.event, tracking, decoded.context);
+    } catch (error) {
+      throw new ProjectionError(
+        `${this.projection.name} failed on notification ${notification.id} ('${notification.topic}' at revision ${notification.originatorVersion} of stream '${notification.originatorId}'): ${(error as Error)?.message ?? String(error)}`,
+        {
+          cause: error,
+          position: notification.id,
+          eventType: notification.topic,
+          streamName: notification.originatorId,
+        },
+      );
+    }
+  }
+
+  #fail(error: ProjectionError): void {
+    this.#error = error;
+    this.lifecycle.send({ type: 'fail', error: error.message });
+    this.#publish({ state: 'failed' });
+    this.#interrupt.abort();
+    this.#stopProgressLine();
+  }
+
+  #publish(change: Partial<ProjectionProgress>): void {
+    const previous = this.#progress.value;
+    const now = performance.now();
+    const rate = this.#rate;
+    if (now - rate.at >= 1_000) {
+      rate.perSecond = Math.round((rate.processed * 1000) / (now - rate.at));
+      rate.at = now;
+      rate.processed = 0;
+    }
+    this.#progress.next({
+      ...previous,
+      ...change,
+      position: 'position' in change ? (change.position ?? previous.position) : previous.position,
+      processed: this.#processed,
+      eventsPerSecond: rate.perSecond,
+    });
+  }
+
+  #startProgressLine(): void {
+    const setting = this.#options.progressLine ?? 'auto';
+    const show = setting === 'auto' ? process.stderr.isTTY === true : setting;
+    if (!show || this.#ticker !== undefined) return;
+    this.#ticker = setInterval(() => {
+      const p = this.#progress.value;
+      if (p.state !== 'catchingUp') return;
+      process.stderr.write(
+        `\r[${this.projection.name}] catching up: position ${p.position ?? '-'} of ${p.head ?? '-'}, ${p.eventsPerSecond} events/s   `,
+      );
+    }, 500);
+    this.#ticker.unref();
+  }
+
+  #stopProgressLine(): void {
+    if (this.#ticker === undefined) return;
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
