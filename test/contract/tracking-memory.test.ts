@@ -20,6 +20,15 @@ class MemoryCounterView extends MemoryTrackingRecorder implements CounterView {
     });
   }
 
+  incrementAndFail(_name: string, tracking: Tracking, error: Error): Promise<never> {
+    return this.withLock(async () => {
+      this.assertTrackingUniqueness(tracking);
+      // Memory cannot undo: the update fails before it changes anything.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      throw error;
+    });
+  }
+
   async count(name: string): Promise<number> {
     return this.#counts.get(name) ?? 0;
   }
@@ -28,5 +37,5 @@ class MemoryCounterView extends MemoryTrackingRecorder implements CounterView {
 describeTrackingRecorderContract('MemoryTrackingRecorder', {
   create: async () => new MemoryTrackingRecorder(),
   createCounterView: async () => new MemoryCounterView(),
-  capabilities: { sharedStore: false, waitWithoutPolling: 'all-commits' },
+  capabilities: { sharedStore: false, waitWithoutPolling: 'all-commits', batches: 'per-event' },
 });

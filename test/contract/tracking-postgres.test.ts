@@ -29,6 +29,16 @@ class PostgresCounterView extends PostgresTrackingRecorder implements CounterVie
     });
   }
 
+  incrementAndFail(name: string, tracking: Tracking, error: Error): Promise<never> {
+    return this.trackedTransaction(tracking, async (client) => {
+      await client.query(
+        `INSERT INTO ${this.table('counters')} AS c (name, n) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = c.n + 1`,
+        [name],
+      );
+      throw error;
+    });
+  }
+
   async count(name: string): Promise<number> {
     await this.ready();
     const result = await this.pool.query<{ n: string }>(
@@ -57,5 +67,10 @@ afterAll(async () => {
 describeTrackingRecorderContract('PostgresTrackingRecorder', {
   create: async () => new PostgresTrackingRecorder(options),
   createCounterView: async () => new PostgresCounterView(options),
-  capabilities: { sharedStore: true, waitWithoutPolling: 'all-commits' },
+  capabilities: {
+    sharedStore: true,
+    waitWithoutPolling: 'all-commits',
+    batches: 'transactional',
+    writesOutsideBatch: 'concurrent',
+  },
 });

@@ -38,8 +38,15 @@ class SQLiteCounterView extends SQLiteTrackingRecorder implements CounterView {
     });
   }
 
-  async count(name: string): Promise<number> {
-    return Number(this.#select.get(name) ?? 0n);
+  incrementAndFail(name: string, tracking: Tracking, error: Error): Promise<never> {
+    return this.trackedTransaction(tracking, () => {
+      this.#increment.run(name);
+      throw error;
+    });
+  }
+
+  count(name: string): Promise<number> {
+    return this.readCommitted(() => Number(this.#select.get(name) ?? 0n));
   }
 }
 
@@ -50,11 +57,21 @@ const dbName = join(directory, 'tracking.db');
 describeTrackingRecorderContract('SQLiteTrackingRecorder (file)', {
   create: async () => new SQLiteTrackingRecorder({ dbName }),
   createCounterView: async () => new SQLiteCounterView({ dbName }),
-  capabilities: { sharedStore: true, waitWithoutPolling: 'own-commits' },
+  capabilities: {
+    sharedStore: true,
+    waitWithoutPolling: 'own-commits',
+    batches: 'transactional',
+    writesOutsideBatch: 'wait-for-batch',
+  },
 });
 
 describeTrackingRecorderContract('SQLiteTrackingRecorder (:memory:)', {
   create: async () => new SQLiteTrackingRecorder({ dbName: ':memory:' }),
   createCounterView: async () => new SQLiteCounterView({ dbName: ':memory:' }),
-  capabilities: { sharedStore: false, waitWithoutPolling: 'own-commits' },
+  capabilities: {
+    sharedStore: false,
+    waitWithoutPolling: 'own-commits',
+    batches: 'transactional',
+    writesOutsideBatch: 'wait-for-batch',
+  },
 });

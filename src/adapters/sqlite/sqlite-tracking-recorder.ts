@@ -185,7 +185,7 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
 
   /** Waits for a batch open in another async context to end (see the class comment). */
   async maxTrackingId(applicationName: string): Promise<bigint | undefined> {
-    if (this.#mustWaitForBatch()) await this.#outsideBatches();
+    while (this.#mustWaitForBatch()) await this.#batchEnded();
     this.#assertOpen();
     try {
       return this.#selectMax.get(applicationName);
@@ -244,7 +244,7 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
   async batch<T>(work: () => Promise<T>): Promise<T> {
     const current = this.#batches.current();
     if (current !== undefined) return this.#batches.nested(current, this.#savepoints, work);
-    await this.#outsideBatches();
+    while (this.#mustWaitForBatch()) await this.#batchEnded();
     this.#assertOpen();
     const context = 'Failed to commit a batch of tracked transactions';
     try {
@@ -307,7 +307,7 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
    * batch's own writes). Use it for the view's read methods when the view is used in batches.
    */
   protected async readCommitted<T>(read: (db: SQLiteDatabase) => T): Promise<T> {
-    if (this.#mustWaitForBatch()) await this.#outsideBatches();
+    while (this.#mustWaitForBatch()) await this.#batchEnded();
     this.#assertOpen();
     return read(this.db);
   }
@@ -340,7 +340,7 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
         return result;
       });
     }
-    if (this.#mustWaitForBatch()) await this.#outsideBatches();
+    while (this.#mustWaitForBatch()) await this.#batchEnded();
     this.#assertOpen();
     const result = this.#runTransaction(tracking, write);
     this.#published([tracking]);
@@ -370,9 +370,12 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
     return this.#openBatch !== undefined && this.#batches.current() === undefined;
   }
 
-  /** Resolves once no batch is open, unless the caller is inside the open one. */
-  async #outsideBatches(): Promise<void> {
-    while (this.#mustWaitForBatch()) await this.#openBatch?.ended;
+  /**
+   * Settles when the open batch ends. Callers loop `while (this.#mustWaitForBatch())` around it
+   * and go on synchronously after the loop, so no other batch can begin in between.
+   */
+  #batchEnded(): Promise<void> | undefined {
+    return this.#openBatch?.ended;
   }
 
   #assertOpen(): void {

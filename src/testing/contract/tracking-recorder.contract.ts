@@ -1,15 +1,24 @@
 /**
  * The contract of tracking recorders (python-anchor §2.7), run against every adapter (memory,
  * SQLite, PostgreSQL): ids only increase per application, `wait` resolves, times out and is
- * interrupted as specified, and a view's update commits with its tracking record or not at all.
- * Adapter differences are named {@link TrackingRecorderCapabilities}.
+ * interrupted as specified, a view's update commits with its tracking record or not at all,
+ * `committed$` (and `afterCommit`) report commits only after they happened, and batches commit
+ * many updates at once or none of them. Adapter differences are named
+ * {@link TrackingRecorderCapabilities}.
  *
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { afterCommit } from '../../core/after-commit.js';
 import { isIntegrityError, TimeoutError, WaitInterruptedError } from '../../core/errors.js';
-import type { Tracking, TrackingRecorder } from '../../core/tracking-recorder.js';
+import {
+  type BatchingTrackingRecorder,
+  inBatch,
+  isBatchingTrackingRecorder,
+  type Tracking,
+  type TrackingRecorder,
+} from '../../core/tracking-recorder.js';
 import { rejectionOf } from './fixtures.js';
 import { useRecorders } from './lifecycle.js';
 
@@ -28,6 +37,22 @@ export interface TrackingRecorderCapabilities {
    *   whose store has one recorder).
    */
   readonly waitWithoutPolling: 'own-commits' | 'all-commits';
+  /**
+   * How a view applies many events.
+   * - `'transactional'`: the recorder is a `BatchingTrackingRecorder`; `batch(work)` commits
+   *   every tracked write of `work` in one transaction, or none (SQLite, PostgreSQL).
+   * - `'per-event'`: no `batch`; each update applies on its own, at once, and an error of the
+   *   work around them undoes nothing (memory, which cannot roll back).
+   */
+  readonly batches: 'transactional' | 'per-event';
+  /**
+   * Required when `batches` is `'transactional'`: what happens to work of the same recorder
+   * started outside an open batch.
+   * - `'wait-for-batch'`: it waits until the batch has ended (SQLite: one connection).
+   * - `'concurrent'`: it runs at once on other connections and sees only committed state
+   *   (PostgreSQL).
+   */
+  readonly writesOutsideBatch?: 'wait-for-batch' | 'concurrent';
 }
 
 /**
@@ -37,7 +62,12 @@ export interface TrackingRecorderCapabilities {
 export interface CounterView extends TrackingRecorder {
   /** Adds 1 to counter `name` and records `tracking`, atomically. */
   increment(name: string, tracking: Tracking): Promise<void>;
-  /** The value of counter `name`, `0` when never incremented. */
+  /**
+   * Starts the same update as {@link increment} (with the same tracking check) and throws
+   * `error` before it commits: nothing applies and `tracking` is not recorded.
+   */
+  incrementAndFail(name: string, tracking: Tracking, error: Error): Promise<never>;
+  /** The value of counter `name`, `0` when never incremented (committed state only). */
   count(name: string): Promise<number>;
 }
 
@@ -109,6 +139,46 @@ async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
+/** Resolves once `condition()` holds; fails the test after `ms`. */
+async function until(condition: () => boolean, what: string, ms = 2_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+    await sleep(5);
+  }
+}
+
+/** A promise and the function that resolves it. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** What `committed$` of `recorder` emits from now on. */
+function collectCommits(recorder: TrackingRecorder) {
+  const records: Tracking[] = [];
+  let completed = false;
+  const subscription = recorder.committed$.subscribe({
+    next: (t) => records.push(t),
+    complete: () => {
+      completed = true;
+    },
+  });
+  return {
+    records,
+    /** The emitted ids of `applicationName`, in order. */
+    ids: (applicationName: string): bigint[] =>
+      records.filter((t) => t.applicationName === applicationName).map((t) => t.notificationId),
+    get completed(): boolean {
+      return completed;
+    },
+    stop: () => subscription.unsubscribe(),
+  };
+}
+
 /**
  * Declares the tracking-recorder contract as a vitest `describe` block named `name`.
  *
@@ -126,6 +196,9 @@ export function describeTrackingRecorderContract(
   options: TrackingRecorderContractOptions,
 ): void {
   const { capabilities } = options;
+  if (capabilities.batches === 'transactional' && capabilities.writesOutsideBatch === undefined) {
+    throw new Error('Transactional batches need the writesOutsideBatch capability');
+  }
   describe(name, () => {
     const open = useRecorders(options.create);
     const openView = useRecorders(options.createCounterView);
@@ -400,5 +473,328 @@ export function describeTrackingRecorderContract(
         await expect(view.maxTrackingId(app)).resolves.toBe(20n);
       });
     });
+
+    describe('committed$', () => {
+      it('emits each tracking record after its commit, in order', async () => {
+        const view = await openView();
+        const app = newApplicationName();
+        const counter = `counter-${randomUUID()}`;
+        // Read at emission time, through other connections where there are: the commit is visible.
+        const observed: Promise<[bigint, number, boolean]>[] = [];
+        const subscription = view.committed$.subscribe((t) => {
+          observed.push(
+            Promise.all([
+              t.notificationId,
+              view.count(counter),
+              view.hasTrackingId(app, t.notificationId),
+            ]),
+          );
+        });
+        await view.increment(counter, tracking(app, 1n));
+        expect(observed).toHaveLength(1); // emitted by the time the write resolves
+        await expect(observed[0]).resolves.toEqual([1n, 1, true]);
+        await view.increment(counter, tracking(app, 2n));
+        await expect(observed[1]).resolves.toEqual([2n, 2, true]);
+        await view.insertTracking(tracking(app, 3n));
+        await expect(observed[2]).resolves.toEqual([3n, 2, true]);
+        subscription.unsubscribe();
+        await view.insertTracking(tracking(app, 4n));
+        expect(observed).toHaveLength(3);
+      });
+
+      it('emits nothing for a rejected or failed tracked write', async () => {
+        const view = await openView();
+        const app = newApplicationName();
+        const counter = `counter-${randomUUID()}`;
+        const seen = collectCommits(view);
+        await view.increment(counter, tracking(app, 5n));
+        for (const id of [5n, 4n]) {
+          expect(
+            isIntegrityError(await rejectionOf(view.increment(counter, tracking(app, id)))),
+          ).toBe(true);
+          expect(isIntegrityError(await rejectionOf(view.insertTracking(tracking(app, id))))).toBe(
+            true,
+          );
+        }
+        const crash = new Error('view crashed');
+        expect(await rejectionOf(view.incrementAndFail(counter, tracking(app, 6n), crash))).toBe(
+          crash,
+        );
+        await expect(view.count(counter)).resolves.toBe(1);
+        await view.insertTracking(tracking(app, 6n)); // 6 was not recorded
+        expect(seen.ids(app)).toEqual([5n, 6n]);
+      });
+
+      it('completes on close, also for a subscriber that comes later', async () => {
+        const recorder = await open();
+        const app = newApplicationName();
+        const seen = collectCommits(recorder);
+        await recorder.insertTracking(tracking(app, 1n));
+        expect(seen.completed).toBe(false);
+        await recorder.close();
+        expect(seen.completed).toBe(true);
+        expect(seen.ids(app)).toEqual([1n]);
+        expect(collectCommits(recorder).completed).toBe(true);
+      });
+
+      it('drives afterCommit: a read on subscribe and after each commit, unchanged values skipped', async () => {
+        const view = await openView();
+        const app = newApplicationName();
+        const counter = `counter-${randomUUID()}`;
+        const values: number[] = [];
+        let completed = false;
+        afterCommit(view, () => view.count(counter)).subscribe({
+          next: (value) => values.push(value),
+          complete: () => {
+            completed = true;
+          },
+        });
+        await until(() => values.length === 1, 'the first read');
+        await view.increment(counter, tracking(app, 1n));
+        await until(() => values.length === 2, 'the read after the first commit');
+        await view.insertTracking(tracking(app, 2n)); // the count does not change
+        await sleep(100);
+        await view.increment(counter, tracking(app, 3n));
+        await until(() => values.length === 3, 'the read after the third commit');
+        expect(values).toEqual([0, 1, 2]);
+        await view.close();
+        await until(() => completed, 'completion after close');
+        expect(values).toEqual([0, 1, 2]);
+      });
+    });
+
+    if (capabilities.batches === 'per-event') {
+      describe('batches (per event)', () => {
+        it('has no batch: inBatch applies each update at once, and an escaping error undoes nothing', async () => {
+          const view = await openView();
+          expect(isBatchingTrackingRecorder(view)).toBe(false);
+          const app = newApplicationName();
+          const counter = `counter-${randomUUID()}`;
+          const seen = collectCommits(view);
+          const crash = new Error('handler crashed');
+          const error = await rejectionOf(
+            inBatch(view, async () => {
+              await view.increment(counter, tracking(app, 1n));
+              await view.increment(counter, tracking(app, 2n));
+              expect(seen.ids(app)).toEqual([1n, 2n]);
+              await expect(view.count(counter)).resolves.toBe(2);
+              throw crash;
+            }),
+          );
+          expect(error).toBe(crash);
+          await expect(view.count(counter)).resolves.toBe(2);
+          await expect(view.maxTrackingId(app)).resolves.toBe(2n);
+        });
+      });
+    } else {
+      const outside = capabilities.writesOutsideBatch;
+      describe('batches (transactional)', () => {
+        const openBatchingView = async (): Promise<CounterView & BatchingTrackingRecorder> => {
+          const view = await openView();
+          if (!isBatchingTrackingRecorder(view)) throw new Error('The view has no batch()');
+          return view;
+        };
+
+        it('commits all tracked writes of a batch at once, and only then shows and emits them', async () => {
+          const view = await openBatchingView();
+          const observer = capabilities.sharedStore ? await openView() : undefined;
+          const app = newApplicationName();
+          const counter = `counter-${randomUUID()}`;
+          const seen = collectCommits(view);
+          const pending = view.wait(app, 3n, { timeout: 10_000 });
+          // Started outside the batch's async context, released from inside it.
+          const gate = deferred();
+          const maxSeenOutside = gate.promise.then(() => view.maxTrackingId(app));
+          const result = await view.batch(async () => {
+            for (const id of [1n, 2n, 3n]) await view.increment(counter, tracking(app, id));
+            gate.resolve();
+            await sleep(50);
+            expect(seen.records).toEqual([]);
+            expect(await hasSettled(pending)).toBe(false);
+            if (observer !== undefined) {
+              await expect(observer.maxTrackingId(app)).resolves.toBeUndefined();
+              await expect(observer.count(counter)).resolves.toBe(0);
+            }
+            if (outside === 'concurrent') {
+              await expect(maxSeenOutside).resolves.toBeUndefined();
+            } else {
+              expect(await hasSettled(maxSeenOutside)).toBe(false);
+            }
+            return 'done';
+          });
+          expect(result).toBe('done');
+          expect(seen.ids(app)).toEqual([1n, 2n, 3n]);
+          await expect(pending).resolves.toBeUndefined();
+          await expect(view.count(counter)).resolves.toBe(3);
+          await expect(view.maxTrackingId(app)).resolves.toBe(3n);
+          if (outside === 'wait-for-batch') await expect(maxSeenOutside).resolves.toBe(3n);
+          if (observer !== undefined) await expect(observer.count(counter)).resolves.toBe(3);
+        });
+
+        it('rolls the whole batch back when an error escapes it: nothing shown, emitted or waited for', async () => {
+          const view = await openBatchingView();
+          const app = newApplicationName();
+          const counter = `counter-${randomUUID()}`;
+          await view.increment(counter, tracking(app, 1n));
+          const seen = collectCommits(view);
+          const pending = view.wait(app, 2n, { timeout: 10_000 });
+          const crash = new Error('handler crashed');
+          const error = await rejectionOf(
+            view.batch(async () => {
+              for (const id of [2n, 3n, 4n]) await view.increment(counter, tracking(app, id));
+              throw crash;
+            }),
+          );
+          expect(error).toBe(crash);
+          await expect(view.count(counter)).resolves.toBe(1);
+          await expect(view.maxTrackingId(app)).resolves.toBe(1n);
+          await sleep(150);
+          expect(await hasSettled(pending)).toBe(false);
+          expect(seen.records).toEqual([]);
+          await view.increment(counter, tracking(app, 2n)); // the ids are free again
+          await expect(pending).resolves.toBeUndefined();
+          expect(seen.ids(app)).toEqual([2n]);
+        });
+
+        it('rolls the batch back with IntegrityError for an equal or older tracking id in it', async () => {
+          const view = await openBatchingView();
+          const app = newApplicationName();
+          const counter = `counter-${randomUUID()}`;
+          await view.increment(counter, tracking(app, 1n));
+          const seen = collectCommits(view);
+          for (const ids of [
+            [2n, 3n, 3n],
+            [2n, 5n, 4n],
+            [1n, 2n],
+          ]) {
+            const error = await rejectionOf(
+              view.batch(async () => {
+                for (const id of ids) await view.increment(counter, tracking(app, id));
+              }),
+            );
+            expect(isIntegrityError(error), `ids ${ids}: ${String(error)}`).toBe(true);
+            await expect(view.count(counter)).resolves.toBe(1);
+            await expect(view.maxTrackingId(app)).resolves.toBe(1n);
+          }
+          expect(seen.records).toEqual([]);
+        });
+
+        it('rolls a failure the work catches back to its savepoint and keeps the rest', async () => {
+          const view = await openBatchingView();
+          const app = newApplicationName();
+          const counter = `counter-${randomUUID()}`;
+          const seen = collectCommits(view);
+          const crash = new Error('view crashed');
+          await view.batch(async () => {
+            await view.increment(counter, tracking(app, 1n));
+            expect(
+              await rejectionOf(view.incrementAndFail(counter, tracking(app, 2n), crash)),
+            ).toBe(crash);
+            const duplicate = await rejectionOf(view.increment(counter, tracking(app, 1n)));
+            expect(isIntegrityError(duplicate), String(duplicate)).toBe(true);
+            await view.increment(counter, tracking(app, 2n));
+            // A nested batch is a savepoint too.
+            const inner = await rejectionOf(
+              view.batch(async () => {
+                await view.increment(counter, tracking(app, 3n));
+                await view.increment(counter, tracking(app, 4n));
+                throw crash;
+              }),
+            );
+            expect(inner).toBe(crash);
+            await view.batch(async () => {
+              await view.increment(counter, tracking(app, 3n));
+            });
+          });
+          await expect(view.count(counter)).resolves.toBe(3);
+          await expect(view.maxTrackingId(app)).resolves.toBe(3n);
+          expect(seen.ids(app)).toEqual([1n, 2n, 3n]);
+        });
+
+        it('runs tracked writes started concurrently inside a batch one at a time, in order', async () => {
+          const view = await openBatchingView();
+          const app = newApplicationName();
+          const counter = `counter-${randomUUID()}`;
+          const seen = collectCommits(view);
+          const ids = Array.from({ length: 10 }, (_, i) => BigInt(i + 1));
+          await view.batch(async () => {
+            await Promise.all(ids.map((id) => view.increment(counter, tracking(app, id))));
+          });
+          await expect(view.count(counter)).resolves.toBe(10);
+          expect(seen.ids(app)).toEqual(ids);
+        });
+
+        for (const outcome of ['commit', 'rollback'] as const) {
+          it(`neither loses nor mixes in writes made outside a batch (batch ${outcome})`, async () => {
+            const view = await openBatchingView();
+            const inside = newApplicationName();
+            const other = newApplicationName();
+            const insideCounter = `counter-${randomUUID()}`;
+            const otherCounter = `counter-${randomUUID()}`;
+            const seen = collectCommits(view);
+            const gate = deferred();
+            const outsideWrite = gate.promise.then(() =>
+              view.increment(otherCounter, tracking(other, 1n)),
+            );
+            const crash = new Error('handler crashed');
+            const batched = view.batch(async () => {
+              await view.increment(insideCounter, tracking(inside, 1n));
+              gate.resolve();
+              if (outside === 'concurrent') {
+                await outsideWrite; // commits on its own while the batch is open
+                expect(seen.ids(other)).toEqual([1n]);
+              } else {
+                await sleep(50);
+                expect(await hasSettled(outsideWrite)).toBe(false);
+              }
+              await view.increment(insideCounter, tracking(inside, 2n));
+              if (outcome === 'rollback') throw crash;
+            });
+            if (outcome === 'rollback') expect(await rejectionOf(batched)).toBe(crash);
+            else await batched;
+            await outsideWrite;
+            await expect(view.count(otherCounter)).resolves.toBe(1);
+            await expect(view.maxTrackingId(other)).resolves.toBe(1n);
+            expect(seen.ids(other)).toEqual([1n]);
+            const applied = outcome === 'commit' ? 2 : 0;
+            await expect(view.count(insideCounter)).resolves.toBe(applied);
+            await expect(view.maxTrackingId(inside)).resolves.toBe(
+              outcome === 'commit' ? 2n : undefined,
+            );
+            expect(seen.ids(inside)).toEqual(outcome === 'commit' ? [1n, 2n] : []);
+          });
+        }
+
+        it('keeps concurrent batches of separate async contexts apart', async () => {
+          const view = await openBatchingView();
+          const a = newApplicationName();
+          const b = newApplicationName();
+          const seen = collectCommits(view);
+          const crash = new Error('handler crashed');
+          const ids = [1n, 2n, 3n];
+          const [first, second] = await Promise.allSettled([
+            view.batch(async () => {
+              for (const id of ids) {
+                await view.increment(a, tracking(a, id));
+                await sleep(1);
+              }
+            }),
+            view.batch(async () => {
+              for (const id of ids) {
+                await view.increment(b, tracking(b, id));
+                await sleep(1);
+              }
+              throw crash;
+            }),
+          ]);
+          expect(first?.status).toBe('fulfilled');
+          expect(second).toEqual({ status: 'rejected', reason: crash });
+          await expect(view.count(a)).resolves.toBe(3);
+          await expect(view.count(b)).resolves.toBe(0);
+          expect(seen.ids(a)).toEqual(ids);
+          expect(seen.ids(b)).toEqual([]);
+        });
+      });
+    }
   });
 }
