@@ -291,8 +291,20 @@ export class ProjectionRunner<
     const each = async () => {
       for (const notification of items) await this.#processOne(notification);
     };
-    if (items.length > 1) await inBatch(view, each);
-    else await each();
+    if (items.length === 1) await each();
+    else {
+      try {
+        await inBatch(view, each);
+      } catch (error) {
+        if (!(error instanceof ProjectionError)) throw error;
+        // The batch rolled back whole (where the view can). Apply its events one by one, so
+        // everything before the failing event is kept and the runner stops exactly at it.
+        for (const notification of items) {
+          if (await view.hasTrackingId(this.application.name, notification.id)) continue;
+          await this.#processOne(notification);
+        }
+      }
+    }
     this.#rate.processed += items.length;
     this.#processed += items.length;
   }
