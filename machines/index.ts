@@ -18,3 +18,8 @@ export {
   bankAccountMachine,
 } from './bank-account.js';
 export { Dog, type DogCommand, type DogContext, type DogEvent, dogMachine } from './dog.js';
+export {
+  type ProjectionLifecycleContext,
+  type ProjectionLifecycleEvent,
+  projectionLifecycleMachine,
+} from './projection-lifecycle.js';

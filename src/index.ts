@@ -20,6 +20,14 @@ export {
   type ApplicationOptions,
   IS_SNAPSHOTTING_ENABLED,
 } from './application/application.js';
+/* Projections */
+export {
+  createView,
+  VIEW_MODULES,
+  type ViewClass,
+  type ViewModule,
+  type ViewOption,
+} from './application/create-view.js';
 export type {
   CreatePersistenceOptions,
   Persistence,
@@ -32,6 +40,13 @@ export {
   PERSISTENCE_MODULE,
   PERSISTENCE_MODULES,
 } from './application/persistence.js';
+export {
+  type ProjectionProgress,
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+  type RunnerWaitOptions,
+} from './application/projection-runner.js';
+export { afterCommit } from './core/after-commit.js';
 /* Ports */
 export type { AggregateRecorder, SelectEventsOptions } from './core/aggregate-recorder.js';
 export type {
@@ -69,7 +84,10 @@ export { StoppableSubscription } from './core/stoppable-subscription.js';
 export type { EventMetadata, Notification, StoredEvent } from './core/stored-event.js';
 export type { Subscription } from './core/subscription.js';
 export {
+  type BatchingTrackingRecorder,
   DEFAULT_TRACKING_WAIT_TIMEOUT,
+  inBatch,
+  isBatchingTrackingRecorder,
   type Tracking,
   type TrackingRecorder,
   type TrackingWaitOptions,
@@ -91,3 +109,16 @@ export {
 } from './runtime/aggregate/define-aggregate.js';
 export { SCHEMA_VERSION } from './runtime/aggregate/event-codec.js';
 export { type GetOptions, Repository } from './runtime/aggregate/repository.js';
+export {
+  type EventHandler,
+  type HandlersOf,
+  type ProjectedEventContext,
+  Projection,
+} from './runtime/projection/projection.js';
+export {
+  type Batch,
+  type BufferStats,
+  type PullBatchesOptions,
+  processBatches,
+  pullBatches,
+} from './runtime/projection/pull-batches.js';
