@@ -314,9 +314,8 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
           savepointStatements(scope.connection),
           async (level) => {
             await this.#recordTracking(level.connection, tracking, context);
-            const result = await write(level.connection);
-            level.recorded.push(tracking);
-            return result;
+            level.recorded.push(tracking); // before nested ones; dropped if `write` fails
+            return await write(level.connection);
           },
         );
       } catch (error) {
