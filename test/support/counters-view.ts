@@ -6,6 +6,7 @@ import { Dog } from '../../machines/dog.js';
 import { MemoryTrackingRecorder } from '../../src/adapters/memory/tracking-recorder.js';
 import { type SQLiteDatabase, SQLiteTrackingRecorder } from '../../src/adapters/sqlite/index.js';
 import { Application } from '../../src/application/application.js';
+import { afterCommit } from '../../src/core/after-commit.js';
 import type { Tracking, TrackingRecorder } from '../../src/core/tracking-recorder.js';
 import { Projection } from '../../src/runtime/projection/projection.js';
 
@@ -19,6 +20,8 @@ export interface CountersView extends TrackingRecorder {
 export class InMemoryCountersView extends MemoryTrackingRecorder implements CountersView {
   #dogs = 0;
   #tricks = 0;
+  /** Both counts, after each commit. */
+  readonly counts$ = afterCommit(this, () => ({ dogs: this.#dogs, tricks: this.#tricks }));
 
   incrDogCounter(tracking: Tracking): Promise<void> {
     return this.withLock(() => {
@@ -59,13 +62,19 @@ export class SQLiteCountersView extends SQLiteTrackingRecorder implements Counte
     return this.#incr('tricks', tracking);
   }
 
-  async getDogCounter(): Promise<number> {
+  getDogCounter(): Promise<number> {
     return this.#get('dogs');
   }
 
-  async getTrickCounter(): Promise<number> {
+  getTrickCounter(): Promise<number> {
     return this.#get('tricks');
   }
+
+  /** Both counts, after each commit (never a value of a rolled-back transaction). */
+  readonly counts$ = afterCommit(this, async () => ({
+    dogs: await this.getDogCounter(),
+    tricks: await this.getTrickCounter(),
+  }));
 
   #incr(name: string, tracking: Tracking): Promise<void> {
     return this.trackedTransaction(tracking, (db) => {
@@ -73,8 +82,10 @@ export class SQLiteCountersView extends SQLiteTrackingRecorder implements Counte
     });
   }
 
-  #get(name: string): number {
-    return Number(this.db.prepare('SELECT n FROM counters WHERE name = ?').pluck().get(name));
+  #get(name: string): Promise<number> {
+    return this.readCommitted((db) =>
+      Number(db.prepare('SELECT n FROM counters WHERE name = ?').pluck().get(name)),
+    );
   }
 }
 
