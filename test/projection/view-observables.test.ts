@@ -83,6 +83,7 @@ describe('view observables', () => {
       view: OnceBrokenView,
       env,
       progressLine: false,
+      batchDeadlineMs: 200,
     });
     const seen: Counts[] = [];
     const subscription = (runner.projection.view as OnceBrokenView).counts$.subscribe((c) =>
