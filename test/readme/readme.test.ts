@@ -15,6 +15,8 @@ describe('README examples', () => {
   mkdirSync(dir, { recursive: true });
   // "Getting started" connects with KURRENTDB_URI: point it at the harness's KurrentDB.
   process.env.KURRENTDB_URI = inject('kurrentdbUri');
+  // The materialised-view example keeps a view in the harness's PostgreSQL too.
+  process.env.DATABASE_URL ??= inject('databaseUrl');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('has examples', () => {
