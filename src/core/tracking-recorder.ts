@@ -231,14 +231,29 @@ export async function firstOf(
   }
 }
 
-/** The savepoint statements of one batch's connection, as {@link TrackingBatches.nested} needs them. */
+/**
+ * The savepoint statements of one batch's connection, as {@link TrackingBatches.nested} needs
+ * them. A savepoint that succeeded is not released at once: its `RELEASE` is sent with the next
+ * sibling's `SAVEPOINT` (one round trip less per tracked transaction), or implied by the
+ * release, rollback or commit of the level around it.
+ */
 export interface SavepointStatements {
-  /** `SAVEPOINT name` */
-  savepoint(name: string): void | Promise<void>;
-  /** `RELEASE SAVEPOINT name` */
-  release(name: string): void | Promise<void>;
+  /**
+   * `SAVEPOINT name`, preceded by `RELEASE SAVEPOINT name` when `releasePrevious` (the previous
+   * sibling of the same name succeeded). An adapter may send more statements with it (e.g. the
+   * tracking record's upsert) as long as a failure leaves either no savepoint `name` or one that
+   * `rollbackTo` can roll back to.
+   */
+  savepoint(name: string, releasePrevious: boolean): void | Promise<void>;
   /** `ROLLBACK TO SAVEPOINT name` and then `RELEASE SAVEPOINT name` */
   rollbackTo(name: string): void | Promise<void>;
+  /**
+   * Called when the child's work resolved, before its tracking records are kept: throw to fail
+   * the child instead (it is then rolled back), e.g. when an error its work swallowed aborted
+   * the transaction. Resolves `true` when it released the savepoint itself.
+   * @defaultValue resolves `false`: the release is left for later
+   */
+  succeeded?(name: string): boolean | Promise<boolean>;
 }
 
 /**
@@ -257,6 +272,8 @@ export class BatchScope<C> {
   readonly recorded: Tracking[] = [];
   /** On the root: the error of a savepoint that could not be rolled back; the batch must not commit. */
   broken: unknown;
+  /** The last child's savepoint succeeded and has not been released yet (see {@link SavepointStatements}). */
+  childUnreleased = false;
   #open = true;
   #tail: Promise<void> = Promise.resolve();
 
@@ -331,9 +348,10 @@ export class TrackingBatches<C> {
   /**
    * Runs `fn` as a child of `parent` inside a savepoint: after `parent`'s earlier children, in
    * a level of its own (so that tracked transactions started by `fn` nest further). When `fn`
-   * resolves, the savepoint is released and the child's tracking records become the parent's;
-   * when it throws, the savepoint is rolled back and its records are dropped. A savepoint that
-   * cannot be set or rolled back marks the batch {@link BatchScope.broken}.
+   * resolves, the child's tracking records become the parent's (its savepoint is released
+   * later, see {@link SavepointStatements}); when it throws, the savepoint is rolled back and
+   * its records are dropped. A savepoint that cannot be set together with its previous
+   * sibling's release, or cannot be rolled back, marks the batch {@link BatchScope.broken}.
    */
   nested<T>(
     parent: BatchScope<C>,
@@ -342,10 +360,22 @@ export class TrackingBatches<C> {
   ): Promise<T> {
     return parent.exclusive(async () => {
       const name = `tracking_batch_${parent.depth + 1}`;
+      const rollBack = async (): Promise<void> => {
+        try {
+          await statements.rollbackTo(name);
+        } catch (undoError) {
+          parent.root.broken ??= undoError;
+        }
+      };
+      const releasePrevious = parent.childUnreleased;
+      parent.childUnreleased = false;
       try {
-        await statements.savepoint(name);
+        await statements.savepoint(name, releasePrevious);
       } catch (error) {
-        parent.root.broken ??= error;
+        // When the previous sibling's release went with it, which part failed is unknown: that
+        // sibling's records may not hold any more, so the batch must not commit.
+        if (releasePrevious) parent.root.broken ??= error;
+        else await rollBack();
         throw error;
       }
       const child = new BatchScope(parent.connection, parent);
@@ -353,17 +383,14 @@ export class TrackingBatches<C> {
         const result = await this.#storage.run(child, async () => fn(child));
         child.end();
         await child.idle();
-        await statements.release(name);
+        const released = (await statements.succeeded?.(name)) ?? false;
         parent.recorded.push(...child.recorded);
+        parent.childUnreleased = !released;
         return result;
       } catch (error) {
         child.end();
         await child.idle();
-        try {
-          await statements.rollbackTo(name);
-        } catch (undoError) {
-          parent.root.broken ??= undoError;
-        }
+        await rollBack();
         throw error;
       }
     });

@@ -308,16 +308,31 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
     const context = `Failed to record tracking for ${tracking.applicationName} ${tracking.notificationId}`;
     const scope = this.#batches.current();
     if (scope !== undefined) {
+      const client = scope.connection;
+      let recorded = 0;
+      // One round trip: the previous savepoint's release, this one, and the tracking upsert.
+      const statements: SavepointStatements = {
+        ...savepointStatements(client),
+        savepoint: async (name, releasePrevious) => {
+          const results: unknown = await client.query(
+            `${releasePrevious ? `RELEASE SAVEPOINT ${name}; ` : ''}SAVEPOINT ${name}; ${this.#upsertSql(
+              client.escapeLiteral(tracking.applicationName),
+              tracking.notificationId.toString(),
+              client.escapeLiteral(this.#channel),
+            )}`,
+          );
+          const last = (Array.isArray(results) ? results.at(-1) : results) as
+            | pg.QueryResult
+            | undefined;
+          recorded = last?.rowCount ?? 0;
+        },
+      };
       try {
-        return await this.#batches.nested(
-          scope,
-          savepointStatements(scope.connection),
-          async (level) => {
-            await this.#recordTracking(level.connection, tracking, context);
-            level.recorded.push(tracking); // before nested ones; dropped if `write` fails
-            return await write(level.connection);
-          },
-        );
+        return await this.#batches.nested(scope, statements, async (level) => {
+          if (recorded === 0) throw new IntegrityError(context);
+          level.recorded.push(tracking); // before nested ones; dropped if `write` fails
+          return await write(level.connection);
+        });
       } catch (error) {
         throw translatePostgresError(error, context, false);
       }
@@ -357,20 +372,29 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
     }
   }
 
-  async #recordTracking(client: pg.PoolClient, tracking: Tracking, context: string): Promise<void> {
+  /**
+   * The tracking upsert that only increases, announcing the change on the channel; one row
+   * when recorded, none when the id is not greater. Takes SQL fragments: parameters or literals.
+   */
+  #upsertSql(applicationName: string, notificationId: string, channel: string): string {
     const table = this.table(this.trackingTable);
-    let recorded: number;
-    try {
-      const result = await client.query(
-        `WITH recorded AS (
-           INSERT INTO ${table} (application_name, notification_id) VALUES ($1, $2)
+    return `WITH recorded AS (
+           INSERT INTO ${table} (application_name, notification_id) VALUES (${applicationName}, ${notificationId})
            ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id
            WHERE ${table}.notification_id < EXCLUDED.notification_id
            RETURNING notification_id
          )
-         SELECT pg_notify($3, $1) FROM recorded`,
-        [tracking.applicationName, tracking.notificationId.toString(), this.#channel],
-      );
+         SELECT pg_notify(${channel}, ${applicationName}) FROM recorded`;
+  }
+
+  async #recordTracking(client: pg.PoolClient, tracking: Tracking, context: string): Promise<void> {
+    let recorded: number;
+    try {
+      const result = await client.query(this.#upsertSql('$1', '$2', '$3'), [
+        tracking.applicationName,
+        tracking.notificationId.toString(),
+        this.#channel,
+      ]);
       recorded = result.rowCount ?? 0;
     } catch (error) {
       throw translatePostgresError(error, context);
@@ -417,14 +441,32 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
   }
 }
 
-/** Savepoints on one connection. */
+/**
+ * Savepoints on one connection. A child whose work resolved although the transaction is aborted
+ * (its work swallowed a server error) fails; with a driver that cannot tell the transaction's
+ * status, each savepoint is released at once instead of with the next one.
+ */
 function savepointStatements(client: pg.PoolClient): SavepointStatements {
   return {
-    savepoint: async (name) => {
-      await client.query(`SAVEPOINT ${name}`);
+    succeeded: async (name) => {
+      const status = (
+        client as { getTransactionStatus?: () => string | null }
+      ).getTransactionStatus?.();
+      if (status === 'E') {
+        throw new PersistenceError(
+          'A server error inside the tracked transaction was caught and ignored, which aborted the transaction: let it propagate',
+        );
+      }
+      if (status === undefined) {
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        return true;
+      }
+      return false;
     },
-    release: async (name) => {
-      await client.query(`RELEASE SAVEPOINT ${name}`);
+    savepoint: async (name, releasePrevious) => {
+      await client.query(
+        `${releasePrevious ? `RELEASE SAVEPOINT ${name}; ` : ''}SAVEPOINT ${name}`,
+      );
     },
     rollbackTo: async (name) => {
       await client.query(`ROLLBACK TO SAVEPOINT ${name}`);

@@ -86,11 +86,8 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
     | { readonly scope: BatchScope<SQLiteDatabase>; readonly ended: Promise<void> }
     | undefined;
   readonly #savepoints: SavepointStatements = {
-    savepoint: (name) => {
-      this.db.exec(`SAVEPOINT ${name}`);
-    },
-    release: (name) => {
-      this.db.exec(`RELEASE SAVEPOINT ${name}`);
+    savepoint: (name, releasePrevious) => {
+      this.db.exec(`${releasePrevious ? `RELEASE SAVEPOINT ${name}; ` : ''}SAVEPOINT ${name}`);
     },
     rollbackTo: (name) => {
       this.db.exec(`ROLLBACK TO SAVEPOINT ${name}`);
