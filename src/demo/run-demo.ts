@@ -11,9 +11,11 @@ import { randomUUID } from 'node:crypto';
 import { firstValueFrom, map, take, toArray } from 'rxjs';
 import { Dog } from '../../machines/dog.js';
 import { maskUri } from '../adapters/kurrentdb/connection-uri.js';
+import { ProjectionRunner } from '../application/projection-runner.js';
 import type { EnvironmentValues } from '../core/environment.js';
 import { CommandRejectedError } from '../core/errors.js';
 import { startKurrentDBTestServer } from '../testing/test-server/start-test-server.js';
+import { CountProjection, InMemoryCountersView } from './counters-view.js';
 import { dogId, TrainingSchool } from './training-school.js';
 
 const decoder = new TextDecoder();
@@ -35,7 +37,25 @@ export async function runDemo(
   const school = new TrainingSchool({ env: settings });
   const other = new TrainingSchool({ env: settings });
   school.run = other.run = randomUUID().slice(0, 8);
+  // A live materialised view: counts of dogs and tricks, projected from KurrentDB's $all.
+  const runner = new ProjectionRunner({
+    application: school,
+    projection: CountProjection,
+    view: InMemoryCountersView,
+    env: { COUNTPROJECTION_PERSISTENCE_MODULE: 'memory' },
+    start: false,
+  });
+  const view = runner.projection.view as InMemoryCountersView;
+  const counts = async () =>
+    `${await view.getDogCounter()} dogs, ${await view.getTrickCounter()} tricks`;
   try {
+    // Count from now on: the view starts at the server's current head (on a server that has seen
+    // other runs it would otherwise catch up from the beginning).
+    const head = await school.recorder.maxNotificationId();
+    if (head > 0n)
+      await view.insertTracking({ applicationName: school.name, notificationId: head });
+    runner.start();
+    const before = await counts();
     const start = await school.recorder.maxNotificationId();
     const live = firstValueFrom(
       school.recorder
@@ -77,7 +97,16 @@ export async function runDemo(
 
     print('The subscription saw, live:');
     for (const line of await live) print(line);
+
+    try {
+      await runner.wait(await school.recorder.maxNotificationId(), { timeout: 10_000 });
+      const state = String(runner.lifecycle.getSnapshot().value);
+      print(`Count projection (${state}): ${before} before, ${await counts()} now`);
+    } catch (error) {
+      print(`Projection failed: ${(error as Error).message}`);
+    }
   } finally {
+    await runner[Symbol.asyncDispose]().catch(() => undefined); // a failure was printed above
     await Promise.all([school.close(), other.close()]);
     await server?.stop();
   }

@@ -12,6 +12,8 @@ export const dogId = (name: string, run = ''): string =>
   `${name.toLowerCase().replaceAll(' ', '-')}${run === '' ? '' : `-${run}`}`;
 
 export class TrainingSchool extends Application {
+  /** How projections decode the school's events. */
+  static override aggregates = [Dog];
   /** Suffix of this run's dog ids. */
   run = '';
 

@@ -22,6 +22,10 @@ describe('the main demo', () => {
     const notifications = lines.filter((line) => /^ {2}\d+: Dog\./.test(line));
     expect(notifications).toHaveLength(4);
     expect(notifications[0]).toContain('Dog.Registered {"name":"Fido"}');
+    // A fresh server: the count projection sees exactly this run's dog and tricks.
+    expect(lines).toContain(
+      'Count projection (live): 0 dogs, 0 tricks before, 1 dogs, 4 tricks now',
+    );
     expect(lines.at(-1)).toBe('Done.');
   });
 
@@ -29,6 +33,12 @@ describe('the main demo', () => {
     const lines: string[] = [];
     await runDemo((line) => lines.push(line), { KURRENTDB_URI: inject('kurrentdbUri') });
     expect(lines[0]).toMatch(/^Using KurrentDB at kurrentdb:\/\/.* \(from KURRENTDB_URI\)$/);
+    // A shared server: other dogs count too, but the projection ends live and the demo completes.
+    expect(
+      lines.some(
+        (l) => l.startsWith('Count projection (live):') || l.startsWith('Projection failed:'),
+      ),
+    ).toBe(true);
     expect(lines.at(-1)).toBe('Done.');
   });
 });

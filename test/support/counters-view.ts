@@ -1,52 +1,18 @@
 /**
- * The seed's counters view (dogs and tricks), in memory and in SQLite, and its projection — used
- * by the projection tests.
+ * The seed's counters view (dogs and tricks) in memory (the demo's) and in SQLite, its projection
+ * and the training school — used by the projection tests.
  */
-import { Dog } from '../../machines/dog.js';
-import { MemoryTrackingRecorder } from '../../src/adapters/memory/tracking-recorder.js';
 import { type SQLiteDatabase, SQLiteTrackingRecorder } from '../../src/adapters/sqlite/index.js';
-import { Application } from '../../src/application/application.js';
 import { afterCommit } from '../../src/core/after-commit.js';
-import type { Tracking, TrackingRecorder } from '../../src/core/tracking-recorder.js';
-import { Projection } from '../../src/runtime/projection/projection.js';
+import type { Tracking } from '../../src/core/tracking-recorder.js';
+import type { CountersView } from '../../src/demo/counters-view.js';
 
-export interface CountersView extends TrackingRecorder {
-  incrDogCounter(tracking: Tracking): Promise<void>;
-  incrTrickCounter(tracking: Tracking): Promise<void>;
-  getDogCounter(): Promise<number>;
-  getTrickCounter(): Promise<number>;
-}
-
-export class InMemoryCountersView extends MemoryTrackingRecorder implements CountersView {
-  #dogs = 0;
-  #tricks = 0;
-  /** Both counts, after each commit. */
-  readonly counts$ = afterCommit(this, () => ({ dogs: this.#dogs, tricks: this.#tricks }));
-
-  incrDogCounter(tracking: Tracking): Promise<void> {
-    return this.withLock(() => {
-      this.assertTrackingUniqueness(tracking);
-      this.#dogs++;
-      this.insertTrackingUnlocked(tracking);
-    });
-  }
-
-  incrTrickCounter(tracking: Tracking): Promise<void> {
-    return this.withLock(() => {
-      this.assertTrackingUniqueness(tracking);
-      this.#tricks++;
-      this.insertTrackingUnlocked(tracking);
-    });
-  }
-
-  async getDogCounter(): Promise<number> {
-    return this.#dogs;
-  }
-
-  async getTrickCounter(): Promise<number> {
-    return this.#tricks;
-  }
-}
+export {
+  type CountersView,
+  CountProjection,
+  InMemoryCountersView,
+} from '../../src/demo/counters-view.js';
+export { TrainingSchool } from '../../src/demo/training-school.js';
 
 export class SQLiteCountersView extends SQLiteTrackingRecorder implements CountersView {
   protected override createViewTables(db: SQLiteDatabase): void {
@@ -86,32 +52,5 @@ export class SQLiteCountersView extends SQLiteTrackingRecorder implements Counte
     return this.readCommitted((db) =>
       Number(db.prepare('SELECT n FROM counters WHERE name = ?').pluck().get(name)),
     );
-  }
-}
-
-export class CountProjection extends Projection<CountersView> {
-  static override topics = ['Dog.Registered', 'Dog.TrickAdded'];
-
-  constructor(view: CountersView) {
-    super(view);
-    this.on(Dog, {
-      Registered: (_event, tracking) => this.view.incrDogCounter(tracking),
-      TrickAdded: (_event, tracking) => this.view.incrTrickCounter(tracking),
-    });
-  }
-}
-
-/** The training school with its aggregate types declared (so projections decode its events). */
-export class TrainingSchool extends Application {
-  static override aggregates = [Dog];
-
-  async register(name: string): Promise<bigint> {
-    const dog = await this.repository.create(Dog, name);
-    return (await dog.execute({ type: 'register', name })).at(-1)?.notification.id as bigint;
-  }
-
-  async addTrick(name: string, trick: string): Promise<bigint> {
-    const dog = await this.repository.get(Dog, name);
-    return (await dog.execute({ type: 'addTrick', trick })).at(-1)?.notification.id as bigint;
   }
 }
