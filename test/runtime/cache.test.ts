@@ -3,25 +3,15 @@
  * AGGREGATE_IDLE_TIMEOUT, and a reused aggregate fast-forwards from its version.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { Application } from '../../src/application/application.js';
+import { describe, expect, inject, it } from 'vitest';
+import type { Application } from '../../src/application/application.js';
+import { useApplications } from '../support/applications.js';
 import { Counter } from '../support/counter.js';
 
 const uri = inject('kurrentdbUri');
 
 describe('the aggregate cache', () => {
-  const apps: Application[] = [];
-  const open = (env: Record<string, string> = {}) => {
-    const app = new Application({
-      name: 'counters',
-      env: { PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri, ...env },
-    });
-    apps.push(app);
-    return app;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const open = useApplications('counters', { PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri });
 
   async function started(app: Application, id = randomUUID()) {
     const counter = await app.repository.create(Counter, id);

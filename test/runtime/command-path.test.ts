@@ -4,7 +4,7 @@
  * nothing; commands to one aggregate run in arrival order, to different ones concurrently.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { assign, createActor, sendTo, setup } from 'xstate';
 import { Dog } from '../../machines/dog.js';
 import { Application } from '../../src/application/application.js';
@@ -15,20 +15,13 @@ import {
   ProgrammingError,
 } from '../../src/core/errors.js';
 import type { AggregateActor } from '../../src/runtime/aggregate/aggregate-actor.js';
+import { useApplications } from '../support/applications.js';
 import { Counter, persistenceModules } from '../support/counter.js';
 
 const uri = inject('kurrentdbUri');
 
 describe.each(persistenceModules(uri))('the command path on %s', (_module, env) => {
-  const apps: Application[] = [];
-  const open = (extra: Record<string, string> = {}) => {
-    const app = new Application({ name: 'school', env: { ...env, ...extra } });
-    apps.push(app);
-    return app;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const open = useApplications('school', env);
 
   it('stores <Aggregate>.<Event> types in the stream <Aggregate>-<id>, versions from 0', async () => {
     const app = open();
@@ -271,12 +264,11 @@ describe.each(persistenceModules(uri))('the command path on %s', (_module, env) 
     expect(stored.map((e) => e.topic)).toEqual(['Dog.Registered', 'Dog.TrickAdded']);
     // Domain events can't be sent in from outside: nothing changes, nothing is stored.
     const failures: unknown[] = [];
-    const guarded = new Application({
+    await using guarded = new Application({
       name: 'school',
       env,
       onSendFailure: (_command, error) => failures.push(error),
     });
-    apps.push(guarded);
     const other = await guarded.repository.create(Dog, randomUUID());
     other.send({ type: 'Registered', name: 'Forged' } as never);
     expect(other.getSnapshot().value).toBe('unregistered');

@@ -4,27 +4,17 @@
  * PersistenceError, leaves the live state as it was, and the actor works again afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { Application } from '../../src/application/application.js';
 import { IntegrityError, isPersistenceError, PersistenceError } from '../../src/core/errors.js';
 import { startKurrentDBTestServer } from '../../src/testing/test-server/start-test-server.js';
+import { useApplications } from '../support/applications.js';
 import { Counter } from '../support/counter.js';
 
 const uri = inject('kurrentdbUri');
 
 describe('concurrency and retries', () => {
-  const apps: Application[] = [];
-  const open = (env: Record<string, string> = {}) => {
-    const app = new Application({
-      name: 'counters',
-      env: { PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri, ...env },
-    });
-    apps.push(app);
-    return app;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const open = useApplications('counters', { PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri });
 
   it('2 × 500 increments from two applications on one aggregate make exactly 1000', async () => {
     const id = randomUUID();

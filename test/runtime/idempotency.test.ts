@@ -4,23 +4,15 @@
  * also from a second application instance.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { Dog } from '../../machines/dog.js';
-import { Application } from '../../src/application/application.js';
+import { useApplications } from '../support/applications.js';
 import { Counter, persistenceModules } from '../support/counter.js';
 
 const uri = inject('kurrentdbUri');
 
 describe.each(persistenceModules(uri))('idempotent commands on %s', (_module, env) => {
-  const apps: Application[] = [];
-  const open = (extra: Record<string, string> = {}) => {
-    const app = new Application({ name: 'school', env: { ...env, ...extra } });
-    apps.push(app);
-    return app;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const open = useApplications('school', env);
 
   it('stores commandId, correlationId and causationId and derives the event ids', async () => {
     const app = open();
@@ -68,18 +60,7 @@ describe.each(persistenceModules(uri))('idempotent commands on %s', (_module, en
 });
 
 describe('idempotent commands across application instances on KurrentDB', () => {
-  const apps: Application[] = [];
-  const open = (extra: Record<string, string> = {}) => {
-    const app = new Application({
-      name: 'school',
-      env: { PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri, ...extra },
-    });
-    apps.push(app);
-    return app;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const open = useApplications('school', { PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: uri });
 
   it('also from a second application instance, loaded or stale', async () => {
     const id = randomUUID();

@@ -4,14 +4,15 @@
  * DecodingError naming the stream, revision and type.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { assign, emit, setup } from 'xstate';
 import { z } from 'zod';
 import { Dog } from '../../machines/dog.js';
-import { Application } from '../../src/application/application.js';
+import type { Application } from '../../src/application/application.js';
 import { DecodingError } from '../../src/core/errors.js';
 import type { StoredEvent } from '../../src/core/stored-event.js';
 import { defineAggregate } from '../../src/runtime/aggregate/define-aggregate.js';
+import { useApplications } from '../support/applications.js';
 import { persistenceModules } from '../support/counter.js';
 
 const uri = inject('kurrentdbUri');
@@ -70,15 +71,7 @@ const DogV2 = defineAggregate({
 });
 
 describe.each(persistenceModules(uri))('schema evolution on %s', (_module, env) => {
-  const apps: Application[] = [];
-  const open = () => {
-    const app = new Application({ name: 'school', env });
-    apps.push(app);
-    return app;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
+  const open = useApplications('school', env);
 
   async function oldDog(app: Application) {
     const id = randomUUID();
