@@ -4,37 +4,23 @@
  * Afterwards the view equals a rebuild from scratch: nothing applied twice, nothing skipped.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProjectionRunner } from '../../src/application/projection-runner.js';
 import { ProjectionError } from '../../src/core/errors.js';
 import type { Tracking } from '../../src/core/tracking-recorder.js';
-import {
-  type KurrentDBTestServer,
-  startKurrentDBTestServer,
-} from '../../src/testing/test-server/start-test-server.js';
 import {
   type CountersView,
   CountProjection,
   SQLiteCountersView,
   TrainingSchool,
 } from '../support/counters-view.js';
+import { useProjectionFixture } from '../support/projection-fixture.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'projection-faults-'));
-let server: KurrentDBTestServer;
-beforeAll(async () => {
-  server = await startKurrentDBTestServer();
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = useProjectionFixture('projection-faults');
 
 const sqliteEnv = () => ({
   PERSISTENCE_MODULE: 'sqlite',
-  SQLITE_DBNAME: join(dir, `${randomUUID()}.db`),
+  SQLITE_DBNAME: fixture.sqliteFile(),
 });
 
 /** Registers `dogs` dogs, each with `tricks` tricks; resolves with the last notification id. */
@@ -236,7 +222,10 @@ describe('projection faults', () => {
   });
 
   it('a KurrentDB connection dropped mid-stream: the runner resumes and the view equals a rebuild', async () => {
-    const env = { TRAININGSCHOOL_PERSISTENCE_MODULE: 'kurrentdb', KURRENTDB_URI: server.uri };
+    const env = {
+      TRAININGSCHOOL_PERSISTENCE_MODULE: 'kurrentdb',
+      KURRENTDB_URI: fixture.server.uri,
+    };
     await using school = new TrainingSchool({ env });
     const head = await fill(school, 40, 9);
     const retries: string[] = [];
@@ -254,9 +243,9 @@ describe('projection faults', () => {
       await school.recorder.selectNotifications({ limit: 50 }).then((n) => n.at(-1)?.id ?? 0n),
       { timeout: 10_000 },
     );
-    server.disconnectClients();
+    fixture.server.disconnectClients();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    server.abortSubscriptions();
+    fixture.server.abortSubscriptions();
     await runner.wait(head, { timeout: 30_000 });
     expect(await counts(runner.projection.view)).toEqual([40, 360]);
     expect(await counts(runner.projection.view)).toEqual(await rebuild(school));

@@ -5,17 +5,10 @@
  * other test's events reach the projection.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProjectionRunner } from '../../src/application/projection-runner.js';
 import { ConfigurationError, WaitInterruptedError } from '../../src/core/errors.js';
-import {
-  type KurrentDBTestServer,
-  startKurrentDBTestServer,
-} from '../../src/testing/test-server/start-test-server.js';
 import {
   type CountersView,
   CountProjection,
@@ -23,16 +16,9 @@ import {
   SQLiteCountersView,
   TrainingSchool,
 } from '../support/counters-view.js';
+import { useProjectionFixture } from '../support/projection-fixture.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'projection-runner-'));
-let server: KurrentDBTestServer;
-beforeAll(async () => {
-  server = await startKurrentDBTestServer();
-});
-afterAll(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = useProjectionFixture('projection-runner');
 
 const views = [
   ['memory', InMemoryCountersView, {}],
@@ -45,8 +31,8 @@ describe('ProjectionRunner', () => {
     async (module, view, viewEnv) => {
       const env = {
         TRAININGSCHOOL_PERSISTENCE_MODULE: 'kurrentdb',
-        KURRENTDB_URI: server.uri,
-        SQLITE_DBNAME: join(dir, `${randomUUID()}.db`),
+        KURRENTDB_URI: fixture.server.uri,
+        SQLITE_DBNAME: fixture.sqliteFile(),
         ...viewEnv,
       };
       // Events written before the runner starts: it catches up on them.
@@ -91,7 +77,7 @@ describe('ProjectionRunner', () => {
   );
 
   it('resumes after a restart from the view’s last tracking id, applying nothing twice', async () => {
-    const dbName = join(dir, `${randomUUID()}.db`);
+    const dbName = fixture.sqliteFile();
     const env = { PERSISTENCE_MODULE: 'sqlite', SQLITE_DBNAME: dbName };
     const school = new TrainingSchool();
     for (const name of ['a', 'b', 'c']) await school.register(`${name}-${randomUUID()}`);
