@@ -449,6 +449,11 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
 function savepointStatements(client: pg.PoolClient): SavepointStatements {
   return {
     succeeded: async (name) => {
+      // A query that failed rejects before the server's ReadyForQuery (which carries the
+      // transaction status) has been read: let the connection settle first.
+      if ((client as { readyForQuery?: boolean }).readyForQuery === false) {
+        await new Promise<void>((resolve) => client.once('drain', () => resolve()));
+      }
       const status = (
         client as { getTransactionStatus?: () => string | null }
       ).getTransactionStatus?.();
