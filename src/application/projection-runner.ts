@@ -189,7 +189,6 @@ export class ProjectionRunner<
    */
   async wait(notificationId: bigint, options: RunnerWaitOptions = {}): Promise<void> {
     if (this.#error !== undefined) throw this.#error;
-    if (notificationId <= 0n) return; // maxNotificationId() of an empty store: nothing to wait for
     try {
       await this.view.wait(this.application.name, notificationId, {
         ...(options.timeout === undefined ? {} : { timeout: options.timeout }),

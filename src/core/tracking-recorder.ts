@@ -46,7 +46,10 @@ export interface TrackingRecorder {
   insertTracking(t: Tracking): Promise<void>;
   /** The highest notification id recorded for the application, `undefined` when none. */
   maxTrackingId(applicationName: string): Promise<bigint | undefined>;
-  /** `true` when `notificationId` is `undefined` or not greater than the application's max. */
+  /**
+   * `true` when `notificationId` is `undefined`, ≤ 0 (no notification has such an id; an empty
+   * store's `maxNotificationId()` is `0n`), or not greater than the application's max.
+   */
   hasTrackingId(applicationName: string, notificationId: bigint | undefined): Promise<boolean>;
   /**
    * Resolves when {@link hasTrackingId} becomes true (at once when it already is).
@@ -141,13 +144,21 @@ export const trackingTimeoutMessage = (applicationName: string, notificationId: 
  * there when the wait starts wins over an abort; an abort while sleeping ends the wait at once;
  * a timeout gets one last check.
  */
+/**
+ * True for an id that is always processed: `undefined`, or ≤ 0 — no notification has such an id,
+ * and `maxNotificationId()` of an empty store is `0n`, so waiting for it returns at once.
+ */
+export function alwaysTracked(notificationId: bigint | undefined): boolean {
+  return notificationId === undefined || notificationId <= 0n;
+}
+
 export async function waitForTracking(
   applicationName: string,
   notificationId: bigint | undefined,
   options: TrackingWaitOptions,
   source: TrackingWaitSource,
 ): Promise<void> {
-  if (notificationId === undefined) return;
+  if (notificationId === undefined || alwaysTracked(notificationId)) return;
   const timeout = options.timeout ?? DEFAULT_TRACKING_WAIT_TIMEOUT;
   const interruptedBy = (): AbortSignal | undefined =>
     options.signal?.aborted ? options.signal : source.closed?.aborted ? source.closed : undefined;

@@ -11,6 +11,7 @@ import { type Observable, Subject } from 'rxjs';
 import { IntegrityError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
+  alwaysTracked,
   type BatchingTrackingRecorder,
   type Tracking,
   type TrackingRecorder,
@@ -71,7 +72,7 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
     applicationName: string,
     notificationId: bigint | undefined,
   ): Promise<boolean> {
-    if (notificationId === undefined) return true;
+    if (notificationId === undefined || alwaysTracked(notificationId)) return true;
     const max = this.#maxTrackingIds.get(applicationName);
     return max !== undefined && max >= notificationId;
   }

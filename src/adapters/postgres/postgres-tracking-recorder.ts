@@ -14,6 +14,7 @@ import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
+  alwaysTracked,
   type BatchingTrackingRecorder,
   BatchScope,
   firstOf,
@@ -176,7 +177,7 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
     applicationName: string,
     notificationId: bigint | undefined,
   ): Promise<boolean> {
-    if (notificationId === undefined) return true;
+    if (notificationId === undefined || alwaysTracked(notificationId)) return true;
     const max = await this.maxTrackingId(applicationName);
     return max !== undefined && max >= notificationId;
   }

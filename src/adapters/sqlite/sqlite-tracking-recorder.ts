@@ -12,6 +12,7 @@ import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
+  alwaysTracked,
   type BatchingTrackingRecorder,
   BatchScope,
   firstOf,
@@ -195,7 +196,7 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
     applicationName: string,
     notificationId: bigint | undefined,
   ): Promise<boolean> {
-    if (notificationId === undefined) return true;
+    if (notificationId === undefined || alwaysTracked(notificationId)) return true;
     const max = await this.maxTrackingId(applicationName);
     return max !== undefined && max >= notificationId;
   }

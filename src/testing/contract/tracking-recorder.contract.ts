@@ -210,6 +210,9 @@ export function describeTrackingRecorderContract(
         await expect(recorder.maxTrackingId(app)).resolves.toBeUndefined();
         await expect(recorder.hasTrackingId(app, 1n)).resolves.toBe(false);
         await expect(recorder.hasTrackingId(app, undefined)).resolves.toBe(true);
+        // No notification has an id ≤ 0: an empty store's maxNotificationId() (0n) is tracked.
+        await expect(recorder.hasTrackingId(app, 0n)).resolves.toBe(true);
+        await expect(recorder.wait(app, 0n, { timeout: 1 })).resolves.toBeUndefined();
       });
 
       it('returns the inserted id as the max, and the newest after more inserts', async () => {
