@@ -345,8 +345,10 @@ export class ProjectionRunner<
     const previous = this.#progress.value;
     const now = performance.now();
     const rate = this.#rate;
-    if (now - rate.at >= 1_000) {
-      rate.perSecond = Math.round((rate.processed * 1000) / (now - rate.at));
+    // The rate over the current window (at least 200 ms of it), a new window each second.
+    const elapsed = now - rate.at;
+    if (elapsed >= 200) rate.perSecond = Math.round((rate.processed * 1000) / elapsed);
+    if (elapsed >= 1_000) {
       rate.at = now;
       rate.processed = 0;
     }
