@@ -59,15 +59,8 @@ export function createView<V extends TrackingRecorder>(
   return { view: build.call(chosen, env), module: module as ViewModule };
 }
 
-/** Which module a view class belongs to, by the library base class it extends. */
+/** Which module a view class belongs to: the `persistenceModule` of the library class it extends. */
 function viewKindOf(type: unknown): ViewModule {
-  for (
-    let p = type as { name?: string } | null;
-    p !== null && p !== undefined;
-    p = Object.getPrototypeOf(p)
-  ) {
-    if (p.name === 'SQLiteTrackingRecorder') return 'sqlite';
-    if (p.name === 'PostgresTrackingRecorder') return 'postgres';
-  }
-  return 'memory';
+  const module = (type as { persistenceModule?: unknown }).persistenceModule;
+  return (VIEW_MODULES as readonly unknown[]).includes(module) ? (module as ViewModule) : 'memory';
 }

@@ -47,6 +47,9 @@ import {
  * ```
  */
 export class MemoryTrackingRecorder implements TrackingRecorder {
+  /** The persistence module views of this class live in (read by the `ProjectionRunner`). */
+  static readonly persistenceModule = 'memory';
+
   readonly #maxTrackingIds = new Map<string, bigint>();
   readonly #inserted = new InsertSignal();
   readonly #closed = new AbortController();

@@ -80,6 +80,9 @@ export const quotePostgresIdentifier = (name: string): string => `"${name.replac
  * ```
  */
 export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
+  /** The persistence module views of this class live in (read by the `ProjectionRunner`). */
+  static readonly persistenceModule = 'postgres';
+
   /** The connection pool; views may read through it. */
   protected readonly pool: pg.Pool;
   /** The schema of the tracking table and of the view's tables. */

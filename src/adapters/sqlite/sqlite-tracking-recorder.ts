@@ -71,6 +71,9 @@ export const quoteSqliteIdentifier = (name: string): string => `"${name.replaceA
  * ```
  */
 export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
+  /** The persistence module views of this class live in (read by the `ProjectionRunner`). */
+  static readonly persistenceModule = 'sqlite';
+
   /** The database; views prepare their own statements on it. Integers are read as `bigint`. */
   protected readonly db: SQLiteDatabase;
   /** The name of the tracking table. */
