@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KurrentDBApplicationRecorder,
   KurrentDBConnection,
@@ -23,8 +23,24 @@ import type { Notification, StoredEvent } from '../../src/core/stored-event.js';
 import type { BufferStats } from '../../src/runtime/projection/bounded-buffer.js';
 import { type Batch, pullBatches } from '../../src/runtime/projection/pull-batches.js';
 import { makeEvent, newOriginatorId, uniqueTopic } from '../../src/testing/contract/fixtures.js';
+import {
+  type KurrentDBTestServer,
+  startKurrentDBTestServer,
+} from '../../src/testing/test-server/start-test-server.js';
 
-const uri = inject('kurrentdbUri');
+// A KurrentDB test server of this file's own: 70k events would slow every other test file that
+// reads $all from the start on the shared one.
+let server: KurrentDBTestServer | undefined;
+beforeAll(async () => {
+  server = await startKurrentDBTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+const uri = (): string => {
+  if (server === undefined) throw new Error('the test server starts in beforeAll');
+  return server.uri;
+};
 
 const BACKLOG = 50_000;
 const PER_CALL = 500;
@@ -58,7 +74,7 @@ interface RecorderFactory {
 const factories: RecorderFactory[] = [
   {
     name: 'KurrentDB',
-    create: () => new KurrentDBApplicationRecorder(new KurrentDBConnection({ uri })),
+    create: () => new KurrentDBApplicationRecorder(new KurrentDBConnection({ uri: uri() })),
   },
   { name: 'memory', create: () => new MemoryApplicationRecorder() },
 ];
@@ -230,8 +246,8 @@ describe.each(factories)('backpressure from the $name recorder', (factory) => {
 
 describe('the official client subscription pauses the gRPC stream while unread', () => {
   it('takes a few dozen events from the wire, then waits; all the rest follows when read', async () => {
-    const recorder = new KurrentDBApplicationRecorder(new KurrentDBConnection({ uri }));
-    const client = KurrentDBClient.connectionString(uri);
+    const recorder = new KurrentDBApplicationRecorder(new KurrentDBConnection({ uri: uri() }));
+    const client = KurrentDBClient.connectionString(uri());
     try {
       const topic = uniqueTopic('paused-stream');
       const before = await recorder.maxNotificationId();
