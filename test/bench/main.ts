@@ -3,9 +3,10 @@
  * (or `KURRENTDB_URI` when set). Prints medians over repeated runs and, for the recorders, the
  * ratio against the raw official client measured in the same run on the same server.
  *
- * Optional arguments select sections: `server`, `recorders`, `aggregates`, or scenarios of the
- * aggregates (`aggregates:commands`, `aggregates:concurrent`, `aggregates:rehydrate`,
- * `aggregates:heap`); e.g. `node dist/test/bench/main.js aggregates:rehydrate`.
+ * Optional arguments select sections: `server`, `recorders`, `aggregates`, `projections`, or
+ * scenarios of the aggregates (`aggregates:commands`, `aggregates:concurrent`,
+ * `aggregates:rehydrate`, `aggregates:heap`) and of the projections (`projections:catchup`,
+ * `projections:heap`); e.g. `node dist/test/bench/main.js aggregates:rehydrate`.
  */
 import { cpus } from 'node:os';
 import { startKurrentDBTestServer } from '../../src/testing/test-server/start-test-server.js';
@@ -15,6 +16,11 @@ import {
   benchAggregates,
   formatAggregateReport,
 } from './aggregate-bench.js';
+import {
+  benchProjections,
+  formatProjectionReport,
+  PROJECTION_SCENARIOS,
+} from './projection-bench.js';
 import { benchRecorders } from './recorder-bench.js';
 import { benchTestServer } from './test-server-bench.js';
 
@@ -26,6 +32,9 @@ const selected = (section: string) =>
 const scenarios = AGGREGATE_SCENARIOS.filter(
   (s: AggregateScenario) =>
     only.length === 0 || only.includes('aggregates') || only.includes(`aggregates:${s}`),
+);
+const projectionScenarios = PROJECTION_SCENARIOS.filter(
+  (s) => only.length === 0 || only.includes('projections') || only.includes(`projections:${s}`),
 );
 
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
@@ -56,6 +65,10 @@ try {
       '\n## Aggregates (Application, kurrentdb module) vs raw client (same server, same run)',
     );
     console.log(formatAggregateReport(await benchAggregates(uri, scenarios)));
+  }
+  if (projectionScenarios.length > 0) {
+    console.log('\n## Projections (ProjectionRunner, kurrentdb module) vs raw client (same run)');
+    console.log(formatProjectionReport(await benchProjections(uri, projectionScenarios)));
   }
 } finally {
   await server?.stop();
