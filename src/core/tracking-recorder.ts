@@ -340,20 +340,40 @@ export class BatchScope<C> {
  * The open batches of one recorder, for adapters: which batch level the caller's async context
  * belongs to (carried by `AsyncLocalStorage` across awaits), and savepoints for the levels.
  */
-export class TrackingBatches<C> {
-  readonly #storage = new AsyncLocalStorage<BatchScope<C>>();
+/** One level of the batch context: a scope of one recorder, inside those of the outer ones. */
+interface BatchContextNode {
+  readonly scope: BatchScope<unknown>;
+  readonly owner: object;
+  readonly outer: BatchContextNode | undefined;
+}
 
+/**
+ * The open batches of the caller's async context, for every recorder at once. One storage for
+ * the whole process: Node keeps each enabled AsyncLocalStorage in a global list that every
+ * promise walks, so one per recorder would slow everything down as views come and go.
+ */
+const batchContext = new AsyncLocalStorage<BatchContextNode>();
+
+export class TrackingBatches<C> {
   /** The innermost open level of the caller's async context; `undefined` outside open batches. */
   current(): BatchScope<C> | undefined {
-    for (let scope = this.#storage.getStore(); scope !== undefined; scope = scope.parent) {
-      if (scope.open) return scope;
+    for (let node = batchContext.getStore(); node !== undefined; node = node.outer) {
+      if (node.owner !== this) continue;
+      for (
+        let scope: BatchScope<C> | undefined = node.scope as BatchScope<C>;
+        scope !== undefined;
+        scope = scope.parent
+      ) {
+        if (scope.open) return scope;
+      }
+      return undefined;
     }
     return undefined;
   }
 
   /** Runs `work` in the async context of `scope` (the adapter begins and commits the root). */
   run<T>(scope: BatchScope<C>, work: () => Promise<T>): Promise<T> {
-    return this.#storage.run(scope, work);
+    return batchContext.run({ scope, owner: this, outer: batchContext.getStore() }, work);
   }
 
   /**
@@ -391,7 +411,7 @@ export class TrackingBatches<C> {
       }
       const child = new BatchScope(parent.connection, parent);
       try {
-        const result = await this.#storage.run(child, async () => fn(child));
+        const result = await this.run(child, async () => fn(child));
         child.end();
         await child.idle();
         const released = (await statements.succeeded?.(name)) ?? false;
