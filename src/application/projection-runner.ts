@@ -25,6 +25,7 @@ import type { Notification } from '../core/stored-event.js';
 import type { Subscription } from '../core/subscription.js';
 import { inBatch, type Tracking, type TrackingRecorder } from '../core/tracking-recorder.js';
 import type { InspectObserver } from '../runtime/aggregate/aggregate-runtime.js';
+import type { AggregateDefinition } from '../runtime/aggregate/define-aggregate.js';
 import { decodeNotification } from '../runtime/projection/decode-notification.js';
 import type { Projection } from '../runtime/projection/projection.js';
 import { pullBatches } from '../runtime/projection/pull-batches.js';
@@ -288,7 +289,10 @@ export class ProjectionRunner<
     if (items.length === 0) return;
     const view = this.view;
     const each = async () => {
-      for (const notification of items) await this.#processOne(notification);
+      for (const notification of items) {
+        const handled = this.#processOne(notification);
+        if (handled !== undefined) await handled;
+      }
     };
     if (items.length === 1) await each();
     else {
@@ -300,7 +304,8 @@ export class ProjectionRunner<
         // everything before the failing event is kept and the runner stops exactly at it.
         for (const notification of items) {
           if (await view.hasTrackingId(this.application.name, notification.id)) continue;
-          await this.#processOne(notification);
+          const handled = this.#processOne(notification);
+          if (handled !== undefined) await handled;
         }
       }
     }
@@ -308,29 +313,49 @@ export class ProjectionRunner<
     this.#processed += items.length;
   }
 
-  async #processOne(notification: Notification): Promise<void> {
+  /** Decodes and handles one notification; synchronous when decoding and the handler are. */
+  #processOne(notification: Notification): void | Promise<void> {
     const tracking: Tracking = {
       applicationName: this.application.name,
       notificationId: notification.id,
     };
     try {
-      const decoded = await decodeNotification(
-        (name) => this.application.aggregateDefinition(name),
-        notification,
-        this.application.name,
-      );
-      await this.projection.processEvent(decoded.event, tracking, decoded.context);
+      const decoded = decodeNotification(this.#definitionOf, notification, this.application.name);
+      const handled =
+        decoded instanceof Promise
+          ? decoded.then((d) => this.projection.processEvent(d.event, tracking, d.context))
+          : this.projection.processEvent(decoded.event, tracking, decoded.context);
+      if (typeof (handled as PromiseLike<void> | undefined)?.then === 'function') {
+        return Promise.resolve(handled).catch((error: unknown) => {
+          throw this.#failure(notification, error);
+        });
+      }
     } catch (error) {
-      throw new ProjectionError(
-        `${this.projection.name} failed on notification ${notification.id} ('${notification.topic}' at revision ${notification.originatorVersion} of stream '${notification.originatorId}'): ${(error as Error)?.message ?? String(error)}`,
-        {
-          cause: error,
-          position: notification.id,
-          eventType: notification.topic,
-          streamName: notification.originatorId,
-        },
-      );
+      throw this.#failure(notification, error);
     }
+  }
+
+  /** Aggregate definitions by name, found once per runner. */
+  readonly #definitions = new Map<string, AggregateDefinition>();
+  readonly #definitionOf = (name: string): AggregateDefinition | undefined => {
+    let definition = this.#definitions.get(name);
+    if (definition === undefined) {
+      definition = this.application.aggregateDefinition(name);
+      if (definition !== undefined) this.#definitions.set(name, definition);
+    }
+    return definition;
+  };
+
+  #failure(notification: Notification, error: unknown): ProjectionError {
+    return new ProjectionError(
+      `${this.projection.name} failed on notification ${notification.id} ('${notification.topic}' at revision ${notification.originatorVersion} of stream '${notification.originatorId}'): ${(error as Error)?.message ?? String(error)}`,
+      {
+        cause: error,
+        position: notification.id,
+        eventType: notification.topic,
+        streamName: notification.originatorId,
+      },
+    );
   }
 
   #fail(error: ProjectionError): void {
