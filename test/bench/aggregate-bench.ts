@@ -27,7 +27,7 @@ import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import { Application } from '../../src/application/application.js';
 import type { StoredEvent } from '../../src/core/stored-event.js';
 import type { AggregateActor } from '../../src/runtime/aggregate/aggregate-actor.js';
-import { Counter, counterMachine } from './bench-counter.js';
+import { Counter, counterMachine } from '../support/counter.js';
 import { median } from './bench-stats.js';
 
 /** One timed operation of a side: resolves with the milliseconds it took (set-up excluded). */

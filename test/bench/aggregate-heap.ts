@@ -8,7 +8,7 @@
  * alone, measured as heapUsed deltas after forced garbage collections.
  */
 import { Application } from '../../src/application/application.js';
-import { Counter } from './bench-counter.js';
+import { Counter } from '../support/counter.js';
 
 const COUNT = 10_000;
 const WARM_UP = 500;

@@ -4,7 +4,6 @@
  * `test/support`, whose counters view the projection tests use).
  */
 import { Dog } from '../../machines/dog.js';
-import { MemoryTrackingRecorder } from '../../src/adapters/memory/tracking-recorder.js';
 import {
   type PostgresClient,
   PostgresTrackingRecorder,
@@ -14,44 +13,13 @@ import {
   SQLiteTrackingRecorder,
 } from '../../src/adapters/sqlite/sqlite-tracking-recorder.js';
 import { Application } from '../../src/application/application.js';
-import type { Tracking, TrackingRecorder } from '../../src/core/tracking-recorder.js';
+import type { Tracking } from '../../src/core/tracking-recorder.js';
+import type { CountersView } from '../../src/demo/counters-view.js';
 import { Projection } from '../../src/runtime/projection/projection.js';
 
-export interface BenchCountersView extends TrackingRecorder {
-  incrDogCounter(tracking: Tracking): Promise<void>;
-  incrTrickCounter(tracking: Tracking): Promise<void>;
-  getDogCounter(): Promise<number>;
-  getTrickCounter(): Promise<number>;
-}
-
-export class MemoryBenchCountersView extends MemoryTrackingRecorder implements BenchCountersView {
-  #dogs = 0;
-  #tricks = 0;
-
-  incrDogCounter(tracking: Tracking): Promise<void> {
-    return this.withLock(() => {
-      this.assertTrackingUniqueness(tracking);
-      this.#dogs++;
-      this.insertTrackingUnlocked(tracking);
-    });
-  }
-
-  incrTrickCounter(tracking: Tracking): Promise<void> {
-    return this.withLock(() => {
-      this.assertTrackingUniqueness(tracking);
-      this.#tricks++;
-      this.insertTrackingUnlocked(tracking);
-    });
-  }
-
-  async getDogCounter(): Promise<number> {
-    return this.#dogs;
-  }
-
-  async getTrickCounter(): Promise<number> {
-    return this.#tricks;
-  }
-}
+/** The demo's counters view interface and memory view (`src/demo/counters-view.ts`). */
+export type BenchCountersView = CountersView;
+export { InMemoryCountersView as MemoryBenchCountersView } from '../../src/demo/counters-view.js';
 
 export class SQLiteBenchCountersView extends SQLiteTrackingRecorder implements BenchCountersView {
   protected override createViewTables(db: SQLiteDatabase): void {
