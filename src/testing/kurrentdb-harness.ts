@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { dockerAnswers } from './docker-answers.js';
 import { startKurrentDBTestServer } from './test-server/start-test-server.js';
 
 /** Which of the three sources a harness used. */
@@ -20,17 +22,6 @@ export interface KurrentDBHarness {
 
 /** The image started when a Docker engine is available and `KURRENTDB_IMAGE` is unset. */
 export const DEFAULT_KURRENTDB_IMAGE = 'kurrentplatform/kurrentdb:26.1.0';
-
-/** True when testcontainers finds a working container runtime. Never throws. */
-async function dockerAnswers(): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Starts (or finds) a KurrentDB for a test run.

