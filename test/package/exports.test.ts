@@ -49,6 +49,14 @@ describe('subpaths', () => {
     const contract = await import('eventsourcing-kurrentdb/testing/contract');
     const machines = await import('eventsourcing-kurrentdb/machines');
     const inspect = await import('eventsourcing-kurrentdb/inspect');
+    const sqlite = await import('eventsourcing-kurrentdb/sqlite');
+    const postgres = await import('eventsourcing-kurrentdb/postgres');
+    expect(sqlite.SQLiteTrackingRecorder.persistenceModule).toBe('sqlite');
+    expect(postgres.PostgresTrackingRecorder.persistenceModule).toBe('postgres');
+    expect(typeof core.ProjectionRunner).toBe('function');
+    expect(typeof core.Projection).toBe('function');
+    expect(typeof core.pullBatches).toBe('function');
+    expect(typeof core.afterCommit).toBe('function');
     expect(typeof core.Application).toBe('function');
     expect(typeof core.defineAggregate).toBe('function');
     expect(machines.Dog.name).toBe('Dog');
