@@ -83,5 +83,34 @@ describe('aggregate lifecycles', () => {
     const error = await app.repository.get(Fragile, id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DecodingError);
     expect((error as Error).message).toMatch(/'Fragile.Added' at revision 1 .*cannot apply boom/);
+    // The same with nobody watching (the actor takes the folded state instead of a send).
+    await using quiet = new Application();
+    const other = await quiet.repository.create(Fragile, randomUUID());
+    await other.execute({ type: 'add', name: 'ok' });
+    await expect(other.execute({ type: 'add', name: 'boom' })).rejects.toThrow(ProgrammingError);
+    expect(quiet.repository.instanceOf(Fragile, other.aggregateId)).toBeUndefined();
+    expect(other.getSnapshot().context.names).toEqual(['ok']);
+  });
+
+  it('applies the same way whether anyone watches the actor or not', async () => {
+    await using app = new Application();
+    const watched = await app.repository.create(Dog, randomUUID());
+    const unwatched = await app.repository.create(Dog, randomUUID());
+    const seen: number[] = [];
+    watched.subscribe((snapshot) => seen.push(snapshot.context.tricks.length));
+    for (const dog of [watched, unwatched]) {
+      await dog.execute({ type: 'register', name: 'Fido' });
+      await dog.execute({ type: 'addTrick', trick: 'sit' });
+      await dog.execute({ type: 'addTrick', trick: 'stay' });
+    }
+    expect(unwatched.getSnapshot().value).toEqual(watched.getSnapshot().value);
+    expect(unwatched.getSnapshot().context).toEqual(watched.getSnapshot().context);
+    expect(unwatched.version).toBe(2);
+    expect(seen.at(-1)).toBe(2);
+    // A later subscriber starts from the folded state and sees what follows.
+    const later: string[][] = [];
+    unwatched.subscribe((snapshot) => later.push([...snapshot.context.tricks]));
+    await unwatched.execute({ type: 'addTrick', trick: 'roll over' });
+    expect(later.at(-1)).toEqual(['sit', 'stay', 'roll over']);
   });
 });

@@ -17,7 +17,7 @@ import { Actor } from 'xstate';
 import { ProgrammingError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
 import type { ExecuteMetadataOptions } from './command-ids.js';
-import { hasEnabledTransition } from './decide.js';
+import { hasEnabledTransition, pureTransition } from './decide.js';
 import type { AggregateDefinition, CommandOf, DomainEventOf } from './define-aggregate.js';
 
 /** A domain event as it was recorded: the event and its notification (with the commit id). */
@@ -68,6 +68,7 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
   #version: number;
   readonly #executor: CommandExecutor | undefined;
   #applying = false;
+  readonly #inspected: boolean;
 
   constructor(options: AggregateActorOptions) {
     const actorOptions = {
@@ -81,6 +82,7 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
     this.streamName = options.definition.streamName(options.aggregateId);
     this.#version = options.version;
     this.#executor = options.executor;
+    this.#inspected = options.inspect !== undefined;
     // A transition that throws puts the actor in 'error'; the runtime reports it (see applyStored).
     this.subscribe({ error: () => undefined });
     this.start();
@@ -124,6 +126,26 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
    * @internal
    */
   applyStored(events: readonly EventObject[], lastVersion: number): boolean {
+    const applied = this.#observed() ? this.#sendAll(events) : this.#foldAll(events);
+    if (applied) this.#version = lastVersion;
+    return applied;
+  }
+
+  /**
+   * Whether anyone sees this actor's transitions: an inspector given at creation, or
+   * subscribers / emitted-event listeners (besides the actor's own error observer).
+   */
+  #observed(): boolean {
+    if (this.#inspected) return true;
+    const internals = this as unknown as {
+      readonly observers?: { readonly size: number };
+      readonly eventListeners?: { readonly size: number };
+    };
+    return (internals.observers?.size ?? 0) > 1 || (internals.eventListeners?.size ?? 0) > 0;
+  }
+
+  /** Watched: each event goes through the actor, so observers and inspectors see it. */
+  #sendAll(events: readonly EventObject[]): boolean {
     this.#applying = true;
     try {
       for (const event of events) {
@@ -131,13 +153,36 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
         this.send(event as never);
         const after = this.getSnapshot() as AnyMachineSnapshot;
         if (after.status === 'error') return false;
-        if (after === before && !hasEnabledTransition(before as AnyMachineSnapshot, event))
+        if (after === before && !hasEnabledTransition(before as AnyMachineSnapshot, event)) {
           return false;
+        }
       }
+      return true;
     } finally {
       this.#applying = false;
     }
-    this.#version = lastVersion;
+  }
+
+  /**
+   * Unwatched: the events are folded with XState's pure transition and the actor takes the
+   * result — the same state without a macrostep per event through the actor's mailbox (the
+   * command path's largest cost). Domain-event transitions are pure (assign and targets), so
+   * nothing is lost; other actions of theirs don't run here, as they don't on replay.
+   */
+  #foldAll(events: readonly EventObject[]): boolean {
+    let snapshot = this.getSnapshot() as AnyMachineSnapshot;
+    for (const event of events) {
+      let next: AnyMachineSnapshot;
+      try {
+        next = pureTransition(this.definition.machine, snapshot, event)[0];
+      } catch {
+        return false;
+      }
+      if (next.status === 'error') return false;
+      if (next === snapshot && !hasEnabledTransition(snapshot, event)) return false;
+      snapshot = next;
+    }
+    (this as unknown as { _snapshot: AnyMachineSnapshot })._snapshot = snapshot;
     return true;
   }
 

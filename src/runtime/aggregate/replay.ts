@@ -1,14 +1,14 @@
 /**
- * Rehydration: folding stored domain events into a machine snapshot, on a short-lived actor with
- * no inspection (so a long replay doesn't flood an inspector).
+ * Rehydration: folding stored domain events into a machine snapshot with XState's pure
+ * transition — no actor, no inspection (so a long replay doesn't flood an inspector), and no
+ * actions but `assign`s and targets (domain-event transitions are pure).
  *
  * @module
  */
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
-import { createActor } from 'xstate';
 import { DecodingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
-import { hasEnabledTransition } from './decide.js';
+import { hasEnabledTransition, pureTransition } from './decide.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 
 /**
@@ -23,33 +23,33 @@ export function replay(
   events: readonly EventObject[],
   stored: readonly StoredEvent[],
 ): AnyMachineSnapshot {
-  if (events.length === 0) return snapshot;
-  const actor = createActor(definition.machine, { snapshot });
-  actor.subscribe({ error: () => undefined }); // a throwing transition is reported below
-  actor.start();
-  try {
-    for (let index = 0; index < events.length; index++) {
-      const event = events[index] as EventObject;
-      const before = actor.getSnapshot() as AnyMachineSnapshot;
-      actor.send(event);
-      const after = actor.getSnapshot() as AnyMachineSnapshot;
-      if (after.status === 'error' || (after === before && !hasEnabledTransition(before, event))) {
-        const record = stored[index] as StoredEvent;
-        throw new DecodingError(
-          {
-            streamName: record.originatorId,
-            revision: record.originatorVersion,
-            eventType: record.topic,
-          },
-          after.status === 'error'
-            ? `applying it threw: ${(after.error as Error)?.message ?? String(after.error)}`
-            : `the machine has no enabled transition for it in state ${JSON.stringify(before.value)}`,
-          after.status === 'error' ? { cause: after.error } : undefined,
-        );
-      }
+  let state = snapshot;
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as EventObject;
+    let next: AnyMachineSnapshot;
+    let failure: unknown;
+    try {
+      next = pureTransition(definition.machine, state, event)[0];
+      if (next.status === 'error') failure = next.error;
+    } catch (error) {
+      next = state;
+      failure = error ?? new Error('the transition threw');
     }
-    return actor.getSnapshot() as AnyMachineSnapshot;
-  } finally {
-    actor.stop();
+    if (failure !== undefined || (next === state && !hasEnabledTransition(state, event))) {
+      const record = stored[index] as StoredEvent;
+      throw new DecodingError(
+        {
+          streamName: record.originatorId,
+          revision: record.originatorVersion,
+          eventType: record.topic,
+        },
+        failure !== undefined
+          ? `applying it threw: ${(failure as Error)?.message ?? String(failure)}`
+          : `the machine has no enabled transition for it in state ${JSON.stringify(state.value)}`,
+        failure !== undefined ? { cause: failure } : undefined,
+      );
+    }
+    state = next;
   }
+  return state;
 }
