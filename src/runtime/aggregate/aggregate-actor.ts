@@ -141,7 +141,9 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
       readonly observers?: { readonly size: number };
       readonly eventListeners?: { readonly size: number };
     };
-    return (internals.observers?.size ?? 0) > 1 || (internals.eventListeners?.size ?? 0) > 0;
+    // Internals of XState 5's Actor; should they ever be missing, take the watched path.
+    if (internals.observers === undefined || internals.eventListeners === undefined) return true;
+    return internals.observers.size > 1 || internals.eventListeners.size > 0;
   }
 
   /** Watched: each event goes through the actor, so observers and inspectors see it. */
