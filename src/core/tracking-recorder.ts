@@ -152,6 +152,19 @@ export function alwaysTracked(notificationId: bigint | undefined): boolean {
   return notificationId === undefined || notificationId <= 0n;
 }
 
+/**
+ * {@link TrackingRecorder.hasTrackingId} for every adapter: always tracked, or not greater than
+ * the max `readMax` gives (read only when needed).
+ */
+export async function isTracked(
+  notificationId: bigint | undefined,
+  readMax: () => bigint | undefined | Promise<bigint | undefined>,
+): Promise<boolean> {
+  if (notificationId === undefined || alwaysTracked(notificationId)) return true;
+  const max = await readMax();
+  return max !== undefined && max >= notificationId;
+}
+
 export async function waitForTracking(
   applicationName: string,
   notificationId: bigint | undefined,

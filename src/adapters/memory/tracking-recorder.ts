@@ -11,8 +11,8 @@ import { type Observable, Subject } from 'rxjs';
 import { IntegrityError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
-  alwaysTracked,
   type BatchingTrackingRecorder,
+  isTracked,
   type Tracking,
   type TrackingRecorder,
   type TrackingWaitOptions,
@@ -75,9 +75,7 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
     applicationName: string,
     notificationId: bigint | undefined,
   ): Promise<boolean> {
-    if (notificationId === undefined || alwaysTracked(notificationId)) return true;
-    const max = this.#maxTrackingIds.get(applicationName);
-    return max !== undefined && max >= notificationId;
+    return isTracked(notificationId, () => this.#maxTrackingIds.get(applicationName));
   }
 
   wait(

@@ -14,10 +14,10 @@ import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import {
-  alwaysTracked,
   type BatchingTrackingRecorder,
   BatchScope,
   firstOf,
+  isTracked,
   type SavepointStatements,
   sleepUnlessAborted,
   type Tracking,
@@ -180,9 +180,7 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
     applicationName: string,
     notificationId: bigint | undefined,
   ): Promise<boolean> {
-    if (notificationId === undefined || alwaysTracked(notificationId)) return true;
-    const max = await this.maxTrackingId(applicationName);
-    return max !== undefined && max >= notificationId;
+    return isTracked(notificationId, () => this.maxTrackingId(applicationName));
   }
 
   wait(
