@@ -6,18 +6,11 @@
  *
  * @module
  */
-import net from 'node:net';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { MAX_RECEIVE_MESSAGE_SIZE } from './grpc/request-fields.js';
+import { STANDALONE_ROLE } from './grpc/node-role.js';
 import type { ServerState } from './grpc/server-state.js';
-import { serverFeaturesService, streamsService } from './grpc/service-definitions.js';
-import { appendHandler } from './handlers/append-handler.js';
-import { batchAppendHandler } from './handlers/batch-append-handler.js';
-import { softDeleteHandler, tombstoneHandler } from './handlers/delete-handlers.js';
-import { readHandler } from './handlers/read-handler.js';
-import { serverFeaturesHandler } from './handlers/server-features-handler.js';
 import { writeBootstrapEvents } from './log/bootstrap.js';
 import { EventLog } from './log/event-log.js';
+import { startNodeServer } from './node/node-server.js';
 
 /** Options of {@link startKurrentDBTestServer}. */
 export interface KurrentDBTestServerOptions {
@@ -47,83 +40,34 @@ export interface KurrentDBTestServer {
   abortSubscriptions(): void;
 }
 
-function listen(server: net.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : port);
-    });
-  });
-}
-
-function credentialsOf(tls: KurrentDBTestServerOptions['tls']): ServerCredentials {
-  if (tls === undefined) return ServerCredentials.createInsecure();
-  return ServerCredentials.createSsl(
-    null,
-    [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }],
-    false,
-  );
-}
-
 /** Starts a test server; resolves once it accepts connections. */
 export async function startKurrentDBTestServer(
   options: KurrentDBTestServerOptions = {},
 ): Promise<KurrentDBTestServer> {
   const host = options.host ?? '127.0.0.1';
   const log = new EventLog();
-  const state: ServerState = { log, subscriptions: new Set(), now: Date.now };
-
-  const grpcServer = new Server({
-    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_SIZE,
-    'grpc.max_send_message_length': -1,
-  });
-  grpcServer.addService(streamsService, {
-    read: readHandler(state),
-    append: appendHandler(state),
-    delete: softDeleteHandler(state),
-    tombstone: tombstoneHandler(state),
-    batchAppend: batchAppendHandler(state),
-  });
-  grpcServer.addService(serverFeaturesService, { getSupportedMethods: serverFeaturesHandler() });
-  const injector = grpcServer.createConnectionInjector(credentialsOf(options.tls));
-
-  const sockets = new Set<net.Socket>();
-  const netServer = net.createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    injector.injectConnection(socket);
-  });
-  const port = await listen(netServer, options.port ?? 0, host);
+  const state: ServerState = {
+    log,
+    subscriptions: new Set(),
+    now: Date.now,
+    role: STANDALONE_ROLE,
+  };
+  const node = await startNodeServer({ state, host, port: options.port ?? 0, tls: options.tls });
+  const port = node.port;
   writeBootstrapEvents(log, `${host}:${port}`);
 
   const uriHost =
     options.tls === undefined ? (host.includes(':') ? `[${host}]` : host) : 'localhost';
   const uri = `kurrentdb://admin:changeit@${uriHost}:${port}?tls=${options.tls === undefined ? 'false' : 'true'}`;
 
-  const disconnectClients = (): void => {
-    for (const socket of sockets) socket.destroy();
-  };
-  let stopping: Promise<void> | undefined;
   return {
     uri,
     port,
     host,
-    disconnectClients,
+    disconnectClients: node.disconnectClients,
     abortSubscriptions: () => {
       for (const subscription of [...state.subscriptions]) subscription.abort();
     },
-    stop: () => {
-      stopping ??= new Promise<void>((resolve) => {
-        grpcServer.forceShutdown();
-        injector.destroy();
-        netServer.close(() => resolve());
-        disconnectClients();
-      });
-      return stopping;
-    },
+    stop: node.stop,
   };
 }

@@ -19,6 +19,23 @@ function rpcError(code: status, details: string, trailers: Record<string, string
   return Object.assign(new Error(details), { code, details, metadata });
 }
 
+/**
+ * `RpcExceptions.LeaderInfo`: what a follower sends for a request that requires the leader
+ * (NOT_FOUND, "Leader info available", `exception: not-leader` and the leader's HTTP endpoint).
+ */
+export function notLeaderError(leaderHost: string, leaderPort: number): RpcError {
+  return rpcError(status.NOT_FOUND, 'Leader info available', {
+    exception: 'not-leader',
+    'leader-endpoint-host': leaderHost,
+    'leader-endpoint-port': String(leaderPort),
+  });
+}
+
+/** `RpcExceptions.ServerNotReady`: a node that knows no leader (UNAVAILABLE). */
+export function serverNotReadyError(): RpcError {
+  return rpcError(status.UNAVAILABLE, 'Server Is Not Ready');
+}
+
 /** `Event stream '<name>' is deleted.` with `exception: stream-deleted`. */
 export function streamDeletedError(stream: string): RpcError {
   return rpcError(status.FAILED_PRECONDITION, `Event stream '${stream}' is deleted.`, {

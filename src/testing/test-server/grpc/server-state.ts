@@ -1,10 +1,11 @@
 /**
- * Everything one test server instance owns: its log and its open subscriptions. Nothing is
+ * Everything one test server instance owns: its log, its open subscriptions and its role. Nothing is
  * global, so several servers can run in one process.
  *
  * @module
  */
 import type { EventLog } from '../log/event-log.js';
+import type { NodeRole } from './node-role.js';
 
 /** A running subscription the server can end from outside (fault injection, shutdown). */
 export interface OpenSubscription {
@@ -18,4 +19,6 @@ export interface ServerState {
   readonly subscriptions: Set<OpenSubscription>;
   /** Current time in ms (a hook for tests). */
   readonly now: () => number;
+  /** What this node serves and refuses; `STANDALONE_ROLE` for a single server. */
+  readonly role: NodeRole;
 }

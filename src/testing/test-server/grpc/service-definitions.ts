@@ -11,7 +11,8 @@ import { DeleteReq, ReadReq, SharedEmpty, TombstoneReq } from '../wire/generated
 
 type Decoder<T> = { deserializeBinary(bytes: Uint8Array): T };
 
-function method<T>(
+/** A method whose responses are already-encoded buffers. */
+export function method<T>(
   path: string,
   decoder: Decoder<T>,
   requestStream: boolean,

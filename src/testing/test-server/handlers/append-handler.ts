@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServerReadableStream, sendUnaryData } from '@grpc/grpc-js';
+import { requiresLeaderOf } from '../grpc/node-role.js';
 import {
   eventSizeOnDisk,
   eventWithoutIdOf,
@@ -129,6 +130,12 @@ export function appendHandler(state: ServerState) {
         return;
       }
       done = true;
+      const refusal = state.role.refusal('write', requiresLeaderOf(call.metadata));
+      if (refusal !== undefined) {
+        callback(refusal.error);
+        return;
+      }
+      const head = state.log.headPosition;
       let outcome: ReturnType<typeof appendToStream>;
       try {
         outcome = appendToStream(state.log, pending.stream, pending.expected, pending.events);
@@ -138,6 +145,7 @@ export function appendHandler(state: ServerState) {
       }
       switch (outcome.kind) {
         case 'success':
+          if (!state.role.committed('append', state.log.headPosition !== head)) return;
           callback(null, encodeAppendSuccess(outcome.currentRevision, outcome.position));
           return;
         case 'wrong_expected_version':

@@ -8,6 +8,7 @@
  * @module
  */
 import { type ServerDuplexStream, status } from '@grpc/grpc-js';
+import { requiresLeaderOf } from '../grpc/node-role.js';
 import {
   eventSizeOnDisk,
   expectedRevisionOf,
@@ -56,6 +57,11 @@ function timeoutResult(): BatchAppendResult {
   return error(status.DEADLINE_EXCEEDED, 'Timeout', emptyDetail('event_store.client.Timeout'));
 }
 
+/** A node without a leader: a status with no code, the message and an `Empty` detail. */
+function notReadyResult(): BatchAppendResult {
+  return error(status.OK, 'Server Is Not Ready', emptyDetail('google.protobuf.Empty'));
+}
+
 function badRequest(message: string): BatchAppendResult {
   return error(status.INVALID_ARGUMENT, 'BadRequest', badRequestDetail(message));
 }
@@ -80,6 +86,7 @@ function requestedTimeoutMs(options: DecodedBatchOptions, nowMs: number): number
 /** Creates the BatchAppend handler. */
 export function batchAppendHandler(state: ServerState) {
   return (call: BatchCall): void => {
+    const requiresLeader = requiresLeaderOf(call.metadata);
     const pending = new Map<string, PendingWrite>();
     let closed = false;
     const respond = (
@@ -204,7 +211,29 @@ export function batchAppendHandler(state: ServerState) {
           );
         }
         if (!request.isFinal || !pending.has(correlationId)) return;
-        finish(correlationId, write, complete(state, write));
+        const refusal = state.role.refusal('write', requiresLeader);
+        if (refusal?.reason === 'not-leader') {
+          // The node throws `RpcExceptions.LeaderInfo` while converting the reply: the whole
+          // call ends with that status, not one response.
+          shutdown();
+          call.emit('error', refusal.error);
+          return;
+        }
+        if (refusal !== undefined) {
+          finish(correlationId, write, notReadyResult());
+          return;
+        }
+        const head = state.log.headPosition;
+        const result = complete(state, write);
+        if (result.kind === 'success') {
+          const wrote = state.log.headPosition !== head;
+          if (!state.role.committed('append', wrote)) {
+            pending.delete(correlationId);
+            clearTimeout(write.timer);
+            return;
+          }
+        }
+        finish(correlationId, write, result);
       } catch (caught) {
         // Like the node: any failure of one request becomes a BadRequest for it, unless the
         // request has no options to take the stream identifier from (then the call fails).

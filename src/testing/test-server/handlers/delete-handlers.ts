@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
+import { requiresLeaderOf } from '../grpc/node-role.js';
 import { expectedRevisionOf, expectedVersionText, streamNameOf } from '../grpc/request-fields.js';
 import {
   invalidArgumentError,
@@ -23,7 +24,7 @@ type DeleteLike = DeleteRequest | TombstoneRequest;
 function deleteHandler(state: ServerState, hard: boolean) {
   return (call: ServerUnaryCall<DeleteLike, Buffer>, callback: sendUnaryData<Buffer>): void => {
     try {
-      handle(state, hard, call.request, callback);
+      handle(state, hard, call, callback);
     } catch {
       callback(unhandledExceptionError());
     }
@@ -33,10 +34,10 @@ function deleteHandler(state: ServerState, hard: boolean) {
 function handle(
   state: ServerState,
   hard: boolean,
-  request: DeleteLike,
+  call: ServerUnaryCall<DeleteLike, Buffer>,
   callback: sendUnaryData<Buffer>,
 ): void {
-  const options = request.getOptions();
+  const options = call.request.getOptions();
   if (options === undefined) {
     callback(unhandledExceptionError());
     return;
@@ -60,10 +61,17 @@ function handle(
     callback(unhandledExceptionError());
     return;
   }
+  const refusal = state.role.refusal('write', requiresLeaderOf(call.metadata));
+  if (refusal !== undefined) {
+    callback(refusal.error);
+    return;
+  }
   const outcome = (hard ? tombstoneStream : softDeleteStream)(state.log, stream, expected);
   switch (outcome.kind) {
     case 'success':
-      callback(null, encodeDeleteResponse(outcome.position));
+      if (state.role.committed('delete', true)) {
+        callback(null, encodeDeleteResponse(outcome.position));
+      }
       return;
     case 'stream_deleted':
       callback(streamDeletedError(stream));

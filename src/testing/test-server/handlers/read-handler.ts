@@ -4,6 +4,7 @@
  * @module
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
+import { requiresLeaderOf } from '../grpc/node-role.js';
 import { type BufferCall, ResponseWriter } from '../grpc/response-writer.js';
 import { unhandledExceptionError } from '../grpc/rpc-errors.js';
 import type { ServerState } from '../grpc/server-state.js';
@@ -26,6 +27,11 @@ async function writeAll(writer: ResponseWriter, responses: Iterable<Buffer>): Pr
 export function readHandler(state: ServerState) {
   return (call: ServerWritableStream<ReadRequest, Buffer>): void => {
     const writer = new ResponseWriter(call as BufferCall);
+    const refusal = state.role.refusal('read', requiresLeaderOf(call.metadata));
+    if (refusal !== undefined) {
+      writer.fail(refusal.error);
+      return;
+    }
     try {
       serve(state, writer, call.request);
     } catch {
