@@ -88,9 +88,11 @@ export class PostgresBenchCountersView
   }
 
   #incr(name: string, tracking: Tracking): Promise<void> {
-    return this.trackedTransaction(tracking, async (client) => {
-      await client.query(`UPDATE ${this.table('counters')} SET n = n + 1 WHERE name = $1`, [name]);
-    });
+    return this.trackedStatement(
+      tracking,
+      `UPDATE ${this.table('counters')} SET n = n + 1 WHERE name = $1`,
+      [name],
+    );
   }
 
   async #get(name: string): Promise<number> {

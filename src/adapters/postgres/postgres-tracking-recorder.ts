@@ -96,6 +96,8 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
   readonly #closed = new AbortController();
   readonly #commits = new Subject<Tracking>();
   readonly #batches = new TrackingBatches<pg.PoolClient>();
+  /** The deferred statements of each open batch (see {@link trackedStatement}). */
+  readonly #deferred = new WeakMap<BatchScope<pg.PoolClient>, DeferredStatements>();
   #setup: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -116,7 +118,9 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
       connectionTimeoutMillis: DEFAULT_POSTGRES_CONNECT_TIMEOUT,
       ...poolConfig,
     };
-    this.pool = new pg.Pool(config);
+    // Pipelined (node-postgres ≥ 8.23): the deferred statements of a batch go out back to back,
+    // many per round trip (see trackedStatement). Older drivers ignore the option.
+    this.pool = new pg.Pool({ ...config, pipeline: true } as pg.PoolConfig);
     // An idle connection that fails is dropped by the pool; without a listener it would crash.
     this.pool.on('error', () => undefined);
     this.#channel = trackingChannel(this.schema, this.trackingTable);
@@ -238,7 +242,11 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
   async batch<T>(work: () => Promise<T>): Promise<T> {
     const current = this.#batches.current();
     if (current !== undefined) {
-      return this.#batches.nested(current, savepointStatements(current.connection), work);
+      return this.#batches.nested(
+        current,
+        this.#afterDeferred(current, savepointStatements(current.connection)),
+        work,
+      );
     }
     await this.ready();
     const context = 'Failed to commit a batch of tracked transactions';
@@ -253,10 +261,14 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
         scope.end();
         await scope.idle();
       }
+      await this.#flushDeferred(scope);
       if (scope.broken !== undefined) {
-        throw new PersistenceError(`${context}: a savepoint could not be rolled back`, {
-          cause: scope.broken,
-        });
+        throw new PersistenceError(
+          `${context}: a statement of the batch failed, or a savepoint could not be rolled back`,
+          {
+            cause: scope.broken,
+          },
+        );
       }
       const committed = await client.query('COMMIT');
       // COMMIT of a transaction the server aborted answers ROLLBACK instead of failing.
@@ -330,11 +342,15 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
         },
       };
       try {
-        return await this.#batches.nested(scope, statements, async (level) => {
-          if (recorded === 0) throw new IntegrityError(context);
-          level.recorded.push(tracking); // before nested ones; dropped if `write` fails
-          return await write(level.connection);
-        });
+        return await this.#batches.nested(
+          scope,
+          this.#afterDeferred(scope, statements),
+          async (level) => {
+            if (recorded === 0) throw new IntegrityError(context);
+            level.recorded.push(tracking); // before nested ones; dropped if `write` fails
+            return await write(level.connection);
+          },
+        );
       } catch (error) {
         throw translatePostgresError(error, context, false);
       }
@@ -360,6 +376,143 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
     return result;
   }
 
+  /**
+   * Records `tracking` and runs one SQL statement whose result the view does not need (an
+   * `INSERT`, `UPDATE` or `DELETE` with `$1`… parameters), atomically — the fast path of a view
+   * that writes one statement per event.
+   *
+   * Outside a {@link batch} it is {@link trackedTransaction} with that statement. Inside a batch
+   * it resolves as soon as the statement is queued: the batch's statements go out pipelined
+   * (back to back, many per round trip), the tracking record is written once for the run of
+   * statements, and the whole batch fails (and is rolled back) if any of them fails or if the
+   * tracking ids overlap what another transaction committed — there is no savepoint per
+   * statement. The `ProjectionRunner` then retries the batch's events one by one, each in its own
+   * transaction, so a failing event is still named. Reads inside later tracked transactions of
+   * the batch see the queued statements' effects (they run on the same connection, in order).
+   *
+   * @throws IntegrityError when the id is not greater than the application's max (inside a
+   *   batch: than the previous id of the batch, or, at commit, than the committed max).
+   */
+  protected async trackedStatement(
+    tracking: Tracking,
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<void> {
+    const scope = this.#batches.current();
+    if (scope === undefined || scope.depth > 0) {
+      await this.trackedTransaction(tracking, async (client) => {
+        await client.query(text, values as unknown[] | undefined);
+      });
+      return;
+    }
+    await scope.exclusive(() => this.#defer(scope, tracking, text, values));
+  }
+
+  /** Queues one deferred statement of the batch `root` (see {@link trackedStatement}). */
+  #defer(
+    root: BatchScope<pg.PoolClient>,
+    tracking: Tracking,
+    text: string,
+    values: readonly unknown[] | undefined,
+  ): void {
+    const { applicationName, notificationId } = tracking;
+    const client = root.connection;
+    let deferred = this.#deferred.get(root);
+    if (deferred === undefined) {
+      deferred = { runs: new Map(), pending: [], error: undefined };
+      this.#deferred.set(root, deferred);
+    }
+    let run = deferred.runs.get(applicationName);
+    if (run !== undefined && notificationId <= run.last) {
+      throw new IntegrityError(
+        `Failed to record tracking for ${applicationName} ${notificationId}`,
+      );
+    }
+    if (run === undefined) {
+      // Lock the tracking row early (when it exists), so that a second writer of the same
+      // application waits here instead of doing its work twice; the check is at the flush.
+      const lock = client.query(
+        `SELECT 1 FROM ${this.table(this.trackingTable)} WHERE application_name = $1 FOR UPDATE`,
+        [applicationName],
+      );
+      deferred.pending.push(this.#caught(deferred, lock, tracking));
+      run = { first: notificationId, last: notificationId };
+      deferred.runs.set(applicationName, run);
+    } else {
+      run.last = notificationId;
+    }
+    const statement = client.query(text, values as unknown[] | undefined);
+    deferred.pending.push(this.#caught(deferred, statement, tracking));
+    root.recorded.push(tracking);
+  }
+
+  /** Keeps the first failure of a batch's deferred statements, naming its tracking record. */
+  #caught(
+    deferred: DeferredStatements,
+    query: Promise<unknown>,
+    tracking: Tracking,
+  ): Promise<void> {
+    return query.then(
+      () => undefined,
+      (error: unknown) => {
+        deferred.error ??= translatePostgresError(
+          error,
+          `Failed to record tracking for ${tracking.applicationName} ${tracking.notificationId}`,
+          false,
+        );
+      },
+    );
+  }
+
+  /**
+   * Waits for the deferred statements of the batch `root` and writes the tracking record of each
+   * run of them (only if no other transaction recorded an id at or after the run's first). A
+   * failure breaks the batch: it can no longer commit, even if the caller catches the error.
+   */
+  async #flushDeferred(root: BatchScope<pg.PoolClient>): Promise<void> {
+    const deferred = this.#deferred.get(root);
+    if (deferred === undefined) return;
+    this.#deferred.delete(root);
+    const client = root.connection;
+    try {
+      const upserts = [...deferred.runs].map(async ([applicationName, run]) => {
+        const result = await client.query(this.#upsertSql('$1', '$2', '$3', '$4'), [
+          applicationName,
+          run.last.toString(),
+          this.#channel,
+          run.first.toString(),
+        ]);
+        if ((result.rowCount ?? 0) === 0) {
+          throw new IntegrityError(`Failed to record tracking for ${applicationName} ${run.first}`);
+        }
+      });
+      const settled = await Promise.allSettled(upserts);
+      await Promise.all(deferred.pending);
+      if (deferred.error !== undefined) throw deferred.error;
+      for (const outcome of settled) {
+        if (outcome.status === 'rejected') throw outcome.reason;
+      }
+    } catch (error) {
+      root.broken ??= error;
+      throw error;
+    }
+  }
+
+  /** `statements` of a child of `scope`, preceded by the flush of the batch's deferred statements. */
+  #afterDeferred(
+    scope: BatchScope<pg.PoolClient>,
+    statements: SavepointStatements,
+  ): SavepointStatements {
+    if (scope.depth > 0) return statements;
+    return {
+      ...statements,
+      savepoint: async (name, releasePrevious) => {
+        await this.#flushDeferred(scope);
+        await statements.savepoint(name, releasePrevious);
+      },
+    };
+  }
+
   /** Wakes this recorder's waits and emits the committed records. */
   #published(recorded: readonly Tracking[]): void {
     this.#changed.notify();
@@ -378,12 +531,17 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
    * The tracking upsert that only increases, announcing the change on the channel; one row
    * when recorded, none when the id is not greater. Takes SQL fragments: parameters or literals.
    */
-  #upsertSql(applicationName: string, notificationId: string, channel: string): string {
+  #upsertSql(
+    applicationName: string,
+    notificationId: string,
+    channel: string,
+    below: string = 'EXCLUDED.notification_id',
+  ): string {
     const table = this.table(this.trackingTable);
     return `WITH recorded AS (
            INSERT INTO ${table} (application_name, notification_id) VALUES (${applicationName}, ${notificationId})
            ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id
-           WHERE ${table}.notification_id < EXCLUDED.notification_id
+           WHERE ${table}.notification_id < ${below}
            RETURNING notification_id
          )
          SELECT pg_notify(${channel}, ${applicationName}) FROM recorded`;
@@ -441,6 +599,15 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
       client.release();
     }
   }
+}
+
+/** The deferred statements of one batch, queued on its connection (see `trackedStatement`). */
+interface DeferredStatements {
+  /** Per application, the first and last tracking ids of the statements not yet flushed. */
+  readonly runs: Map<string, { first: bigint; last: bigint }>;
+  /** Settle when the queued queries have; never reject (failures go to `error`). */
+  readonly pending: Promise<void>[];
+  error: unknown;
 }
 
 /**
