@@ -51,6 +51,12 @@ export interface NodeServer {
   stop(): Promise<void>;
   /** Destroys every client connection; the node keeps listening. */
   disconnectClients(): void;
+  /**
+   * Dies like a killed process: every connection is reset (TCP RST) before the calls end, so
+   * clients see the connection drop (UNAVAILABLE), not a server-side cancellation; then as
+   * {@link stop}.
+   */
+  kill(): Promise<void>;
 }
 
 function listen(server: net.Server, port: number, host: string): Promise<number> {
@@ -107,17 +113,22 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     for (const socket of sockets) socket.destroy();
   };
   let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      grpcServer.forceShutdown();
+      injector.destroy();
+      netServer.close(() => resolve());
+      disconnectClients();
+    });
+    return stopping;
+  };
   return {
     port,
     disconnectClients,
-    stop: () => {
-      stopping ??= new Promise<void>((resolve) => {
-        grpcServer.forceShutdown();
-        injector.destroy();
-        netServer.close(() => resolve());
-        disconnectClients();
-      });
-      return stopping;
+    stop,
+    kill: () => {
+      for (const socket of sockets) socket.resetAndDestroy();
+      return stop();
     },
   };
 }
