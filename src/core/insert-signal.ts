@@ -8,27 +8,28 @@
 export class InsertSignal {
   readonly #waiters = new Set<() => void>();
 
-  /** Wakes everything waiting now. */
+  /** Wakes everything waiting now (a wait with an `until` condition: only if it holds). */
   notify(): void {
-    const waiters = [...this.#waiters];
-    this.#waiters.clear();
-    for (const wake of waiters) wake();
+    if (this.#waiters.size === 0) return;
+    for (const wake of [...this.#waiters]) wake();
   }
 
   /**
-   * Resolves at the next `notify()` or when `signal` aborts (never rejects). Registration happens
-   * synchronously, so a caller that checked the log and then calls `wait()` cannot miss an insert.
+   * Resolves at the next `notify()` (at the first one after which `until()` holds, when given)
+   * or when `signal` aborts (never rejects). Registration happens synchronously, so a caller
+   * that checked the log and then calls `wait()` cannot miss an insert.
    */
-  wait(signal: AbortSignal): Promise<void> {
+  wait(signal: AbortSignal, until?: () => boolean): Promise<void> {
     if (signal.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const wake = (): void => {
+      const done = (): void => {
         this.#waiters.delete(wake);
-        signal.removeEventListener('abort', wake);
+        signal.removeEventListener('abort', done);
         resolve();
       };
+      const wake = until === undefined ? done : (): void => (until() ? done() : undefined);
       this.#waiters.add(wake);
-      signal.addEventListener('abort', wake, { once: true });
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 

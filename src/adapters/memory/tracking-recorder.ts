@@ -19,6 +19,9 @@ import {
   waitForTracking,
 } from '../../core/tracking-recorder.js';
 
+const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
+  typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+
 /**
  * A {@link TrackingRecorder} in memory: one max notification id per application. A wait
  * resolves on the insert that satisfies it, without polling.
@@ -85,7 +88,12 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
   ): Promise<void> {
     return waitForTracking(applicationName, notificationId, options, {
       has: () => this.hasTrackingId(applicationName, notificationId),
-      changed: (signal) => this.#inserted.wait(signal),
+      // Woken only by the insert that reaches the id, not by every insert before it.
+      changed: (signal) =>
+        this.#inserted.wait(signal, () => {
+          const max = this.#maxTrackingIds.get(applicationName);
+          return max !== undefined && notificationId !== undefined && max >= notificationId;
+        }),
       closed: this.#closed.signal,
     });
   }
@@ -105,21 +113,55 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
    * The tracking records recorded by `fn` are emitted on {@link committed$} when it ends.
    */
   protected withLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    const run = this.#lockTail.then(async () => {
-      const recorded: Tracking[] = [];
-      this.#section = recorded;
-      try {
-        return await fn();
-      } finally {
-        this.#section = undefined;
-        for (const t of recorded) this.#committed.next(t);
-      }
-    });
-    this.#lockTail = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    if (this.#held === 0) return this.#runFree(fn);
+    this.#held++;
+    const run = this.#lockTail.then(() => this.#runSection(fn));
+    this.#lockTail = run.then(this.#release, this.#release);
     return run;
+  }
+
+  /** Sections queued or running; 0 when the lock is free. */
+  #held = 0;
+  readonly #release = (): void => {
+    this.#held--;
+  };
+
+  /** The lock is free: runs `fn` now (a section that stays synchronous never takes the lock). */
+  #runFree<T>(fn: () => T | Promise<T>): Promise<T> {
+    const recorded: Tracking[] = [];
+    this.#section = recorded;
+    let result: T | Promise<T>;
+    try {
+      result = fn();
+    } catch (error) {
+      this.#endSection(recorded);
+      return Promise.reject(error);
+    }
+    if (!isPromiseLike(result)) {
+      this.#endSection(recorded);
+      return Promise.resolve(result);
+    }
+    // An asynchronous section: hold the lock until it settles.
+    this.#held++;
+    const run = Promise.resolve(result).finally(() => this.#endSection(recorded));
+    this.#lockTail = run.then(this.#release, this.#release);
+    return run;
+  }
+
+  async #runSection<T>(fn: () => T | Promise<T>): Promise<T> {
+    const recorded: Tracking[] = [];
+    this.#section = recorded;
+    try {
+      return await fn();
+    } finally {
+      this.#endSection(recorded);
+    }
+  }
+
+  /** Ends a lock section: emits the tracking records it recorded. */
+  #endSection(recorded: readonly Tracking[]): void {
+    this.#section = undefined;
+    for (const t of recorded) this.#committed.next(t);
   }
 
   /**

@@ -52,15 +52,13 @@ export function decodeEvent(
   definition: AggregateDefinition,
   stored: StoredEvent,
 ): EventObject | Promise<EventObject> {
-  const where = {
-    streamName: stored.originatorId,
-    revision: stored.originatorVersion,
-    eventType: stored.topic,
-  };
   const prefix = `${definition.name}.`;
   const type = stored.topic.startsWith(prefix) ? stored.topic.slice(prefix.length) : undefined;
   if (type === undefined || !definition.eventTypes.has(type)) {
-    throw new DecodingError(where, `not a domain event of aggregate '${definition.name}'`);
+    throw new DecodingError(
+      whereOf(stored),
+      `not a domain event of aggregate '${definition.name}'`,
+    );
   }
   let data: Record<string, unknown>;
   try {
@@ -70,7 +68,7 @@ export function decodeEvent(
     }
     data = parsed as Record<string, unknown>;
   } catch (error) {
-    throw new DecodingError(where, `invalid JSON payload (${(error as Error).message})`, {
+    throw new DecodingError(whereOf(stored), `invalid JSON payload (${(error as Error).message})`, {
       cause: error,
     });
   }
@@ -78,7 +76,7 @@ export function decodeEvent(
   const current = definition.schemaVersionOf(type);
   if (version === undefined || version > current) {
     throw new DecodingError(
-      where,
+      whereOf(stored),
       `schema version ${String(stored.metadata[SCHEMA_VERSION])} is not one this code knows (current: ${current}; upgrade the code or add upcasters)`,
     );
   }
@@ -87,22 +85,36 @@ export function decodeEvent(
     try {
       data = (upcasters[v - 1] as (d: Record<string, unknown>) => Record<string, unknown>)(data);
     } catch (error) {
-      throw new DecodingError(where, `upcaster from version ${v} to ${v + 1} failed`, {
+      throw new DecodingError(whereOf(stored), `upcaster from version ${v} to ${v + 1} failed`, {
         cause: error,
       });
     }
   }
-  const event = { ...data, type };
   const schema = definition.schemas[type];
-  if (schema === undefined) return event;
+  if (schema === undefined) {
+    // Fresh from JSON.parse: no copy needed. An upcaster's result may be shared: copy it.
+    if (version < current) return { ...data, type };
+    data.type = type;
+    return data as EventObject;
+  }
   const outcome = validateWithSchema(schema, data);
   const accept = (o: Awaited<typeof outcome>): EventObject => {
     if (!o.ok)
-      throw new DecodingError(where, `payload fails its schema: ${describeIssues(o.issues)}`);
+      throw new DecodingError(
+        whereOf(stored),
+        `payload fails its schema: ${describeIssues(o.issues)}`,
+      );
     return { ...(o.value as object), type };
   };
   return outcome instanceof Promise ? outcome.then(accept) : accept(outcome);
 }
+
+/** Where an event that fails to decode is: for its `DecodingError`. */
+const whereOf = (stored: StoredEvent) => ({
+  streamName: stored.originatorId,
+  revision: stored.originatorVersion,
+  eventType: stored.topic,
+});
 
 function schemaVersionOf(metadata: EventMetadata): number | undefined {
   const value = metadata[SCHEMA_VERSION];
