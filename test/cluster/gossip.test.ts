@@ -101,7 +101,9 @@ describe('gossip', () => {
         expect(members.filter((m) => m.state === FOLLOWER)).toHaveLength(members.length - 1);
         expect(new Set(members.map((m) => m.instanceId)).size).toBe(members.length);
         for (const member of members) {
-          expect(member.instanceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+          expect(member.instanceId).toMatch(
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+          );
           expect(BigInt(member.timeStamp)).toBeGreaterThan(0n);
         }
         expect(members.map((m) => `${m.address}:${m.port}`).sort()).toEqual(

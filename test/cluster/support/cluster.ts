@@ -57,7 +57,7 @@ export async function eventually<T>(operation: () => Promise<T>, timeoutMs = 20_
       return await operation();
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 }
