@@ -63,6 +63,15 @@ async function firstLine(run: Run): Promise<string> {
   throw new Error(`no output; stderr: ${run.stderr()}`);
 }
 
+async function firstLines(run: Run, count: number): Promise<string[]> {
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    const lines = run.stdout().split('\n');
+    if (lines.length > count) return lines.slice(0, count);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`not enough output; stderr: ${run.stderr()}`);
+}
+
 describe('eventsourcing-kurrentdb test-server', () => {
   beforeAll(() => {
     ensureBuilt();
@@ -101,6 +110,44 @@ describe('eventsourcing-kurrentdb test-server', () => {
     } finally {
       run.child.kill('SIGKILL');
     }
+  });
+
+  it('with --cluster 3, prints a discover and a multi-host connection string both clients can use', async () => {
+    const run = runCli(['test-server', '--cluster', '3', '--port', '0']);
+    try {
+      const [discover = '', multiHost = ''] = await firstLines(run, 2);
+      expect(discover).toMatch(
+        /^kurrentdb\+discover:\/\/admin:changeit@127\.0\.0\.1:\d+\?tls=false$/,
+      );
+      expect(multiHost).toMatch(
+        /^kurrentdb:\/\/admin:changeit@127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\?tls=false$/,
+      );
+      expect(run.stderr()).toMatch(/node 0 leader kurrentdb:\/\//);
+      for (const uri of [discover, multiHost]) {
+        const client = KurrentDBClient.connectionString(uri);
+        try {
+          const stream = `cli-cluster-${randomUUID()}`;
+          await client.appendToStream(stream, [jsonEvent({ type: 'Pinged', data: {} })]);
+          const types: string[] = [];
+          for await (const resolved of client.readStream(stream, { fromRevision: START })) {
+            types.push(resolved.event?.type ?? '');
+          }
+          expect(types).toEqual(['Pinged']);
+        } finally {
+          await client.dispose();
+        }
+      }
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('rejects a bad cluster size with exit code 2', async () => {
+    const run = runCli(['test-server', '--cluster', '0']);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toContain("'0' is not a valid cluster size (1-9)");
   });
 
   it('rejects an unknown command with exit code 2 and the usage', async () => {
