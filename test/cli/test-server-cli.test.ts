@@ -72,6 +72,22 @@ async function firstLines(run: Run, count: number): Promise<string[]> {
   throw new Error(`not enough output; stderr: ${run.stderr()}`);
 }
 
+/** Appends one event through `uri` with the official client and reads it back (Rust bridge). */
+async function expectRoundTrip(uri: string): Promise<void> {
+  const client = KurrentDBClient.connectionString(uri);
+  try {
+    const stream = `cli-${randomUUID()}`;
+    await client.appendToStream(stream, [jsonEvent({ type: 'Pinged', data: { n: 1 } })]);
+    const types: string[] = [];
+    for await (const resolved of client.readStream(stream, { fromRevision: START })) {
+      types.push(resolved.event?.type ?? '');
+    }
+    expect(types).toEqual(['Pinged']);
+  } finally {
+    await client.dispose();
+  }
+}
+
 describe('eventsourcing-kurrentdb test-server', () => {
   beforeAll(() => {
     ensureBuilt();
@@ -82,18 +98,7 @@ describe('eventsourcing-kurrentdb test-server', () => {
     try {
       const uri = await firstLine(run);
       expect(uri).toMatch(/^kurrentdb:\/\/admin:changeit@127\.0\.0\.1:\d+\?tls=false$/);
-      const client = KurrentDBClient.connectionString(uri);
-      try {
-        const stream = `cli-${randomUUID()}`;
-        await client.appendToStream(stream, [jsonEvent({ type: 'Pinged', data: { n: 1 } })]);
-        const types: string[] = [];
-        for await (const resolved of client.readStream(stream, { fromRevision: START })) {
-          types.push(resolved.event?.type ?? '');
-        }
-        expect(types).toEqual(['Pinged']);
-      } finally {
-        await client.dispose();
-      }
+      await expectRoundTrip(uri);
       run.child.kill('SIGTERM');
       expect(await run.exit).toBe(0);
     } finally {
@@ -123,20 +128,7 @@ describe('eventsourcing-kurrentdb test-server', () => {
         /^kurrentdb:\/\/admin:changeit@127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+\?tls=false$/,
       );
       expect(run.stderr()).toMatch(/node 0 leader kurrentdb:\/\//);
-      for (const uri of [discover, multiHost]) {
-        const client = KurrentDBClient.connectionString(uri);
-        try {
-          const stream = `cli-cluster-${randomUUID()}`;
-          await client.appendToStream(stream, [jsonEvent({ type: 'Pinged', data: {} })]);
-          const types: string[] = [];
-          for await (const resolved of client.readStream(stream, { fromRevision: START })) {
-            types.push(resolved.event?.type ?? '');
-          }
-          expect(types).toEqual(['Pinged']);
-        } finally {
-          await client.dispose();
-        }
-      }
+      for (const uri of [discover, multiHost]) await expectRoundTrip(uri);
       run.child.kill('SIGTERM');
       expect(await run.exit).toBe(0);
     } finally {

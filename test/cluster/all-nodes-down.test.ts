@@ -4,12 +4,8 @@
  * before it (protocol doc §1.3): a client whose first read happens during the outage stays dead
  * and must be replaced by a fresh one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clusterCapabilities,
-  type KurrentDBClusterHarness,
-  startKurrentDBClusterHarness,
-} from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { clusterCapabilities } from '../../src/testing/index.js';
 import {
   clientOn,
   controlOf,
@@ -20,23 +16,20 @@ import {
   readTypes,
   startAll,
   uniqueStream,
+  useClusterHarness,
 } from './support/cluster.js';
 
 const capabilities = clusterCapabilities();
 
 describe.runIf(capabilities.nodeControl)('all nodes down', () => {
-  let harness: KurrentDBClusterHarness;
-  beforeAll(async () => {
-    harness = await startKurrentDBClusterHarness();
-  });
-  afterAll(() => harness.stop());
+  const harness = useClusterHarness();
 
   it('clients fail while every node is down and recover when the nodes return', async () => {
-    const control = controlOf(harness);
+    const control = controlOf(harness());
     const stream = uniqueStream('outage');
-    const seeds = clientOn(harness.multiHostUri, 'maxDiscoverAttempts=2');
+    const seeds = clientOn(harness().multiHostUri, 'maxDiscoverAttempts=2');
     const pinned = clientOn(control.nodes[0]?.uri ?? '');
-    const lateReader = clientOn(harness.multiHostUri);
+    const lateReader = clientOn(harness().multiHostUri);
     try {
       await seeds.appendToStream(stream, [event('BeforeOutage')]);
       expect(await readTypes(seeds, stream)).toEqual(['BeforeOutage']);
@@ -75,7 +68,7 @@ describe.runIf(capabilities.nodeControl)('all nodes down', () => {
       expect(await errorOf(seeds.appendToStream(stream, [event('Stuck')]))).toBe(discovery);
       // A bridge whose first read failed never connects again; a fresh client does.
       expect(isUnavailable(await errorOf(readTypes(lateReader, stream)))).toBe(true);
-      const fresh = clientOn(harness.multiHostUri);
+      const fresh = clientOn(harness().multiHostUri);
       try {
         expect(await readTypes(fresh, stream)).toEqual(['BeforeOutage', 'AfterOutage']);
       } finally {

@@ -3,12 +3,8 @@
  * for quorum replication), and a leader failing mid-append (committed, never acknowledged)
  * leaves the client an error whose retry with the same event ids commits nothing twice.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clusterCapabilities,
-  type KurrentDBClusterHarness,
-  startKurrentDBClusterHarness,
-} from '../../src/testing/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clusterCapabilities } from '../../src/testing/index.js';
 import {
   clientOn,
   controlOf,
@@ -20,22 +16,19 @@ import {
   startAll,
   total,
   uniqueStream,
+  useClusterHarness,
 } from './support/cluster.js';
 
 const capabilities = clusterCapabilities();
 
 describe.runIf(capabilities.nodeControl)('failover', () => {
-  let harness: KurrentDBClusterHarness;
-  beforeAll(async () => {
-    harness = await startKurrentDBClusterHarness();
-  });
-  afterEach(() => startAll(controlOf(harness)));
-  afterAll(() => harness.stop());
+  const harness = useClusterHarness();
+  afterEach(() => startAll(controlOf(harness())));
 
   for (const how of ['step-down', 'stop'] as const) {
     it(`loses no acknowledged write when the leader ${how === 'stop' ? 'stops' : 'steps down'}`, async () => {
-      const control = controlOf(harness);
-      const client = clientOn(harness.multiHostUri);
+      const control = controlOf(harness());
+      const client = clientOn(harness().multiHostUri);
       const stream = uniqueStream('failover');
       try {
         for (let n = 0; n < 3; n++) await client.appendToStream(stream, [event(`Before${n}`)]);
@@ -50,7 +43,7 @@ describe.runIf(capabilities.nodeControl)('failover', () => {
       } finally {
         await client.dispose();
       }
-      const fresh = clientOn(harness.multiHostUri);
+      const fresh = clientOn(harness().multiHostUri);
       try {
         expect(await readTypes(fresh, stream)).toEqual([
           'Before0',
@@ -67,8 +60,8 @@ describe.runIf(capabilities.nodeControl)('failover', () => {
   }
 
   it('a leader failing after the commit leaves the client an error; the retry commits nothing twice', async () => {
-    const control = controlOf(harness);
-    const client = clientOn(harness.multiHostUri);
+    const control = controlOf(harness());
+    const client = clientOn(harness().multiHostUri);
     const stream = uniqueStream('after-commit');
     try {
       await client.appendToStream(stream, [event('First')]);
@@ -92,7 +85,7 @@ describe.runIf(capabilities.nodeControl)('failover', () => {
   });
 
   it('a node restarted after a stop listens on the same port and rejoins as a follower', async () => {
-    const control = controlOf(harness);
+    const control = controlOf(harness());
     const node = control.nodes.find((candidate) => candidate.state === 'follower');
     if (node === undefined) throw new Error('no follower');
     const port = node.port;
@@ -105,7 +98,7 @@ describe.runIf(capabilities.nodeControl)('failover', () => {
   });
 
   it('two nodes down out of three leave no leader: the last one is unknown and refuses writes as not ready', async () => {
-    const control = controlOf(harness);
+    const control = controlOf(harness());
     const [survivor, ...others] = control.nodes;
     if (survivor === undefined) throw new Error('no nodes');
     for (const node of others) await control.stopNode(node.index);

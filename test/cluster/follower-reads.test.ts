@@ -2,29 +2,28 @@
  * Follower reads: with `nodePreference=follower` both clients pick a follower, which serves
  * reads and subscriptions itself (the bridge then sends no `requires-leader`).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { clusterCapabilities } from '../../src/testing/index.js';
 import {
-  clusterCapabilities,
-  type KurrentDBClusterHarness,
-  startKurrentDBClusterHarness,
-} from '../../src/testing/index.js';
-import { clientOn, event, readTypes, total, uniqueStream } from './support/cluster.js';
+  clientOn,
+  event,
+  readTypes,
+  total,
+  uniqueStream,
+  useClusterHarness,
+} from './support/cluster.js';
 
 const capabilities = clusterCapabilities();
 const isFollower = (state: string) => state === 'follower';
 const isLeader = (state: string) => state === 'leader';
 
 describe('follower reads', () => {
-  let harness: KurrentDBClusterHarness;
-  beforeAll(async () => {
-    harness = await startKurrentDBClusterHarness();
-  });
-  afterAll(() => harness.stop());
+  const harness = useClusterHarness();
 
   it('a nodePreference=follower client reads through a follower what the leader wrote', async () => {
-    const writer = clientOn(harness.discoverUri);
-    const reader = clientOn(harness.discoverUri, 'nodePreference=follower');
-    const control = harness.control;
+    const writer = clientOn(harness().discoverUri);
+    const reader = clientOn(harness().discoverUri, 'nodePreference=follower');
+    const control = harness().control;
     try {
       const stream = uniqueStream('follower-read');
       await writer.appendToStream(stream, [event('One'), event('Two')]);
@@ -41,9 +40,9 @@ describe('follower reads', () => {
   });
 
   it('a nodePreference=follower subscription is served by a follower and sees new writes', async () => {
-    const writer = clientOn(harness.discoverUri);
-    const reader = clientOn(harness.discoverUri, 'nodePreference=follower');
-    const control = harness.control;
+    const writer = clientOn(harness().discoverUri);
+    const reader = clientOn(harness().discoverUri, 'nodePreference=follower');
+    const control = harness().control;
     const stream = uniqueStream('follower-subscription');
     const followerReads = control === undefined ? 0 : total(control, 'readsServed', isFollower);
     const leaderReads = control === undefined ? 0 : total(control, 'readsServed', isLeader);

@@ -5,13 +5,17 @@
 import { credentials } from '@grpc/grpc-js';
 import gossipGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/gossip_grpc_pb.js';
 import sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { clusterCapabilities } from '../../src/testing/index.js';
 import {
-  clusterCapabilities,
-  type KurrentDBClusterHarness,
-  startKurrentDBClusterHarness,
-} from '../../src/testing/index.js';
-import { clientOn, controlOf, event, readTypes, total, uniqueStream } from './support/cluster.js';
+  clientOn,
+  controlOf,
+  event,
+  readTypes,
+  total,
+  uniqueStream,
+  useClusterHarness,
+} from './support/cluster.js';
 
 const capabilities = clusterCapabilities();
 
@@ -65,17 +69,14 @@ function addressOf(uri: string): string {
 }
 
 describe('gossip', () => {
-  let harness: KurrentDBClusterHarness;
-  beforeAll(async () => {
-    harness = await startKurrentDBClusterHarness();
-  });
-  afterAll(() => harness.stop());
+  const harness = useClusterHarness();
 
   for (const kind of ['discover', 'multi-host'] as const) {
     it(`a JS append and a Rust-bridge read go through a ${kind} connection string`, async () => {
-      const uri = kind === 'discover' ? harness.discoverUri : harness.multiHostUri;
+      const uri = kind === 'discover' ? harness().discoverUri : harness().multiHostUri;
       const client = clientOn(uri);
-      const before = harness.control === undefined ? 0 : total(harness.control, 'appendsCommitted');
+      const control = harness().control;
+      const before = control === undefined ? 0 : total(control, 'appendsCommitted');
       try {
         const stream = uniqueStream('gossip');
         await client.appendToStream(stream, [event('Discovered')]);
@@ -83,10 +84,10 @@ describe('gossip', () => {
       } finally {
         await client.dispose();
       }
-      if (harness.control !== undefined) {
+      if (control !== undefined) {
         // The write reached the leader itself (it was not forwarded by a follower).
-        expect(harness.control.leader()?.appendsCommitted).toBeGreaterThan(0);
-        expect(total(harness.control, 'appendsCommitted')).toBe(before + 1);
+        expect(control.leader()?.appendsCommitted).toBeGreaterThan(0);
+        expect(total(control, 'appendsCommitted')).toBe(before + 1);
       }
     });
   }
@@ -94,9 +95,9 @@ describe('gossip', () => {
   it.runIf(capabilities.nodeAddressing)(
     'every node answers a ClusterInfo with one alive leader, followers, UUID instance ids and HTTP endpoints',
     async () => {
-      for (const uri of harness.nodeUris) {
+      for (const uri of harness().nodeUris) {
         const members = await gossipOf(addressOf(uri));
-        expect(members).toHaveLength(harness.nodeUris.length);
+        expect(members).toHaveLength(harness().nodeUris.length);
         expect(members.filter((m) => m.state === LEADER && m.isAlive)).toHaveLength(1);
         expect(members.filter((m) => m.state === FOLLOWER)).toHaveLength(members.length - 1);
         expect(new Set(members.map((m) => m.instanceId)).size).toBe(members.length);
@@ -107,7 +108,7 @@ describe('gossip', () => {
           expect(BigInt(member.timeStamp)).toBeGreaterThan(0n);
         }
         expect(members.map((m) => `${m.address}:${m.port}`).sort()).toEqual(
-          harness.nodeUris.map(addressOf).sort(),
+          harness().nodeUris.map(addressOf).sort(),
         );
       }
     },
@@ -116,7 +117,7 @@ describe('gossip', () => {
   it.runIf(capabilities.nodeControl)(
     'gossip reports the new leader after a failover, and a stopped node as not alive',
     async () => {
-      const control = controlOf(harness);
+      const control = controlOf(harness());
       const old = control.leader();
       const elected = await control.failover();
       const members = await gossipOf(addressOf(elected.uri));

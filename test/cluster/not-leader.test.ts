@@ -4,13 +4,8 @@
  * and a discover client keeps writing to whichever node leads.
  */
 import { NotLeaderError } from '@kurrent/kurrentdb-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  clusterCapabilities,
-  type KurrentDBClusterHarness,
-  startKurrentDBClusterHarness,
-  type TestClusterNode,
-} from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { clusterCapabilities, type TestClusterNode } from '../../src/testing/index.js';
 import {
   clientOn,
   controlOf,
@@ -19,6 +14,7 @@ import {
   eventually,
   readTypes,
   uniqueStream,
+  useClusterHarness,
 } from './support/cluster.js';
 
 const capabilities = clusterCapabilities();
@@ -30,14 +26,10 @@ function expectNotLeader(error: unknown, leader: TestClusterNode | undefined): v
 }
 
 describe.runIf(capabilities.nodeControl)('NotLeader', () => {
-  let harness: KurrentDBClusterHarness;
-  beforeAll(async () => {
-    harness = await startKurrentDBClusterHarness();
-  });
-  afterAll(() => harness.stop());
+  const harness = useClusterHarness();
 
   function follower(): TestClusterNode {
-    const node = controlOf(harness).nodes.find((candidate) => candidate.state === 'follower');
+    const node = controlOf(harness()).nodes.find((candidate) => candidate.state === 'follower');
     if (node === undefined) throw new Error('no follower');
     return node;
   }
@@ -48,7 +40,7 @@ describe.runIf(capabilities.nodeControl)('NotLeader', () => {
   ] as const;
   for (const [path, options] of writes) {
     it(`a client pinned to a follower gets NotLeaderError for a requires-leader append (${path}), then writes to the leader`, async () => {
-      const control = controlOf(harness);
+      const control = controlOf(harness());
       const client = clientOn(follower().uri);
       const stream = uniqueStream('not-leader');
       try {
@@ -68,7 +60,7 @@ describe.runIf(capabilities.nodeControl)('NotLeader', () => {
   }
 
   it('deletes and tombstones that require the leader are refused by a follower', async () => {
-    const control = controlOf(harness);
+    const control = controlOf(harness());
     for (const operation of ['deleteStream', 'tombstoneStream'] as const) {
       const client = clientOn(follower().uri);
       try {
@@ -81,8 +73,8 @@ describe.runIf(capabilities.nodeControl)('NotLeader', () => {
   });
 
   it('the Rust bridge, pinned to a follower with nodePreference=leader, gets NotLeaderError and then reads from the leader', async () => {
-    const control = controlOf(harness);
-    const writer = clientOn(harness.discoverUri);
+    const control = controlOf(harness());
+    const writer = clientOn(harness().discoverUri);
     const stream = uniqueStream('bridge');
     await writer.appendToStream(stream, [event('Written')]);
     await writer.dispose();
@@ -99,7 +91,7 @@ describe.runIf(capabilities.nodeControl)('NotLeader', () => {
   });
 
   it('a follower forwards a write that does not require the leader (the JS default)', async () => {
-    const control = controlOf(harness);
+    const control = controlOf(harness());
     const client = clientOn(follower().uri);
     const before = control.leader()?.appendsCommitted ?? 0;
     try {
@@ -112,8 +104,8 @@ describe.runIf(capabilities.nodeControl)('NotLeader', () => {
   });
 
   it('a discover client writing after a failover reaches the new leader', async () => {
-    const control = controlOf(harness);
-    const client = clientOn(harness.multiHostUri);
+    const control = controlOf(harness());
+    const client = clientOn(harness().multiHostUri);
     const stream = uniqueStream('after-failover');
     try {
       await client.appendToStream(stream, [event('Before')]);

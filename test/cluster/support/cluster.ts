@@ -7,7 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { jsonEvent, KurrentDBClient, START, UnavailableError } from '@kurrent/kurrentdb-client';
-import type { ClusterControl, KurrentDBClusterHarness } from '../../../src/testing/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  type ClusterControl,
+  type KurrentDBClusterHarness,
+  startKurrentDBClusterHarness,
+} from '../../../src/testing/index.js';
 
 export { errorOf } from '../../fidelity/support/errors.js';
 
@@ -78,4 +83,17 @@ export async function startAll(control: ClusterControl): Promise<void> {
   for (const node of control.nodes) {
     if (node.state === 'stopped') await control.startNode(node.index);
   }
+}
+
+/** Starts a cluster harness for the enclosing suite (stopped after it); returns its getter. */
+export function useClusterHarness(): () => KurrentDBClusterHarness {
+  let harness: KurrentDBClusterHarness | undefined;
+  beforeAll(async () => {
+    harness = await startKurrentDBClusterHarness();
+  });
+  afterAll(() => harness?.stop());
+  return () => {
+    if (harness === undefined) throw new Error('the cluster harness has not started');
+    return harness;
+  };
 }
