@@ -285,14 +285,17 @@ export class AggregateInstance {
   }
 
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    // An idle mailbox starts the work at once (one promise hop less); otherwise it queues.
+    const idle = this.#pending === 0;
     this.#pending++;
-    const result = this.#tail.then(work);
-    this.#tail = result.then(
-      () => this.#pending--,
-      () => this.#pending--,
-    );
+    const result = idle ? work() : this.#tail.then(work);
+    this.#tail = result.then(this.#dequeued, this.#dequeued);
     return result;
   }
+
+  readonly #dequeued = (): void => {
+    this.#pending--;
+  };
 
   async #run(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
     const actor = this.actor();
@@ -380,10 +383,23 @@ export class AggregateInstance {
         }
         if (this.#runtime.snapshots !== undefined) await this.#maybeSnapshot(first, last);
         leave(last);
-        return events.map((event, index) => ({
-          event,
-          notification: { ...(stored[index] as StoredEvent), id: ids[index] as bigint },
-        }));
+        const recordings: Recording[] = [];
+        for (let index = 0; index < events.length; index++) {
+          const record = stored[index] as StoredEvent;
+          recordings.push({
+            event: events[index] as EventObject,
+            notification: {
+              originatorId: record.originatorId,
+              originatorVersion: record.originatorVersion,
+              topic: record.topic,
+              state: record.state,
+              metadata: record.metadata,
+              eventId: record.eventId,
+              id: ids[index] as bigint,
+            },
+          });
+        }
+        return recordings;
       }
     } catch (error) {
       const kind = error instanceof CommandRejectedError ? 'rejected' : 'failed';
