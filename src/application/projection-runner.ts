@@ -21,6 +21,7 @@ import { createActor } from 'xstate';
 import { projectionLifecycleMachine } from '../../machines/projection-lifecycle.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
 import { ProjectionError } from '../core/errors.js';
+import { sleepUnlessAborted } from '../core/sleep.js';
 import type { Notification } from '../core/stored-event.js';
 import type { Subscription } from '../core/subscription.js';
 import { inBatch, type Tracking, type TrackingRecorder } from '../core/tracking-recorder.js';
@@ -232,7 +233,7 @@ export class ProjectionRunner<
         const message = (error as Error)?.message ?? String(error);
         this.lifecycle.send({ type: 'disconnected', error: message });
         this.#publish({ state: 'retrying' });
-        await sleep(delay * (0.5 + Math.random()), this.#interrupt.signal);
+        await sleepUnlessAborted(delay * (0.5 + Math.random()), this.#interrupt.signal);
         delay = Math.min(delay * 2, maxDelayMs);
         this.lifecycle.send({ type: 'retry' });
         this.#publish({ state: 'connecting' });
@@ -405,19 +406,4 @@ export class ProjectionRunner<
     clearInterval(this.#ticker);
     this.#ticker = undefined;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -219,21 +219,7 @@ export async function waitForTracking(
   }
 }
 
-/**
- * Resolves after `ms`, or at once when `signal` aborts. Never rejects. For adapters that poll.
- */
-export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+export { sleepUnlessAborted } from './sleep.js';
 
 /**
  * Resolves when the first of `waits` resolves or `signal` aborts, then aborts the others, so that

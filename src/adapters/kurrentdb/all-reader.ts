@@ -11,6 +11,7 @@ import { BACKWARDS, END, FORWARDS, START } from '@kurrent/kurrentdb-client';
 import { PersistenceError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
 import { describeError } from './client-errors.js';
+import { withConnectionRetry } from './connection-retry.js';
 import { consumeWithinDeadline } from './deadline.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { isNotificationEvent, notificationFilter } from './notification-filter.js';
@@ -45,7 +46,6 @@ export async function* readNotifications(
   let position = read.from;
   let overlap = false; // forwards pages after the first re-read their start event
   for (;;) {
-    const lease = connection.lease();
     const maxCount = read.pageSize + (overlap ? 1 : 0);
     const fromPosition =
       position === undefined
@@ -53,29 +53,36 @@ export async function* readNotifications(
           ? END
           : START
         : { commit: position, prepare: position };
-    const page: Array<{ event: ClientRecordedEvent; commit: bigint }> = [];
-    let received = 0;
-    try {
-      const source = lease.client.readAll({ fromPosition, direction, maxCount, filter });
-      const what = `Reading $all from ${describePosition(position, read.backwards)}`;
-      await consumeWithinDeadline(source, connection.deadlineMs, what, (resolved) => {
-        received += 1;
-        const commit = commitPositionOf(resolved);
-        if (resolved.event !== undefined && commit !== undefined) {
-          page.push({ event: resolved.event as ClientRecordedEvent, commit });
-        }
-      });
-    } catch (error) {
-      connection.reportFailure(lease, error);
-      const hint =
-        position !== undefined && !read.backwards
-          ? ` (reading forwards, ${position} must be the position of an event in $all, or 0)`
-          : '';
-      throw new PersistenceError(
-        `Failed to read notifications from ${describePosition(position, read.backwards)} of $all${hint}: ${describeError(error)}`,
-        { cause: error },
-      );
-    }
+    const what = `Reading $all from ${describePosition(position, read.backwards)}`;
+    const { page, received } = await withConnectionRetry(
+      connection,
+      async (client) => {
+        const page: Array<{ event: ClientRecordedEvent; commit: bigint }> = [];
+        let received = 0;
+        const source = client.readAll({ fromPosition, direction, maxCount, filter });
+        await consumeWithinDeadline(source, connection.deadlineMs, what, (resolved) => {
+          received += 1;
+          const commit = commitPositionOf(resolved);
+          if (resolved.event !== undefined && commit !== undefined) {
+            page.push({ event: resolved.event as ClientRecordedEvent, commit });
+          }
+        });
+        return { page, received };
+      },
+      (error) => {
+        const hint =
+          position !== undefined && !read.backwards
+            ? ` (reading forwards, ${position} must be the position of an event in $all, or 0)`
+            : '';
+        return new PersistenceError(
+          `Failed to read notifications from ${describePosition(position, read.backwards)} of $all${hint}: ${describeError(error)}`,
+          { cause: error },
+        );
+      },
+      // KurrentDB answers a read from a position that is no event's with UNKNOWN, which the
+      // client reports like a lost connection: read from a position again only once.
+      position === undefined ? undefined : 1,
+    );
     for (const { event, commit } of page) {
       if (position !== undefined && overlap && commit === position) continue;
       if (isNotificationEvent(event, topics)) yield toNotification(event, commit);

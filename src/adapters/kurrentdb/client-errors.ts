@@ -36,6 +36,8 @@ export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof OperationTimedOutError) return true;
   // Some calls (the server-features handshake before an append) reject with raw gRPC errors.
   if (!(error instanceof Error)) return false;
+  // The JS client's cluster discovery gives up with a plain Error, and keeps failing after.
+  if (isDiscoveryFailure(error)) return true;
   error = toCommandError(error);
   return (
     error instanceof UnavailableError ||
@@ -43,6 +45,32 @@ export function isConnectionFailure(error: unknown): boolean {
     error instanceof DeadlineExceededError ||
     error instanceof NotLeaderError
   );
+}
+
+/** The JS client found no cluster member to connect to ("Failed to discover after N attempts."). */
+function isDiscoveryFailure(error: Error): boolean {
+  return /^Failed to discover after \d+ attempts/.test(error.message);
+}
+
+/** A refused certificate or TLS handshake: trying again on the same settings cannot help. */
+const TLS_FAILURE = /certificate|self[- ]signed|unknown ?ca|handshake|\bssl\b|\btls\b/i;
+
+/**
+ * True when an operation that failed on the connection is worth running again on a fresh client
+ * (see `withConnectionRetry`): the node was unavailable, not the leader, the call was cancelled, or
+ * discovery failed — but not a deadline that already passed, nor a TLS failure.
+ */
+export function isRetryableFailure(error: unknown): boolean {
+  if (!isConnectionFailure(error) || error instanceof OperationTimedOutError) return false;
+  if (!(error instanceof Error)) return false;
+  const converted = toCommandError(error);
+  if (converted instanceof DeadlineExceededError) return false;
+  return !TLS_FAILURE.test(`${error.message} ${converted.message}`);
+}
+
+/** True for the NotLeader error: the node is a follower; the client reconnects to the leader. */
+export function isNotLeader(error: unknown): boolean {
+  return error instanceof Error && toCommandError(error) instanceof NotLeaderError;
 }
 
 function toCommandError(error: Error): Error {

@@ -7,8 +7,7 @@ import { NO_STREAM } from '@kurrent/kurrentdb-client';
 import type { AggregateRecorder, SelectEventsOptions } from '../../core/aggregate-recorder.js';
 import { IntegrityError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
-import { appendError } from './client-errors.js';
-import { withinDeadline } from './deadline.js';
+import { appendWithRetry } from './connection-retry.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { toEventData, toStoredEvent } from './recorded-event.js';
 import { planStreamRead } from './stream-read-plan.js';
@@ -43,32 +42,24 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
     const first = checkBatch(events);
     const streamName = first.originatorId;
     const version = first.originatorVersion;
-    const lease = this.connection.lease();
-    try {
-      const result = await withinDeadline(
-        lease.client.appendToStream(
-          streamName,
-          events.map((event) => toEventData(event)),
-          { streamState: version === 0 ? NO_STREAM : BigInt(version - 1) },
-        ),
-        this.connection.deadlineMs + 1_000,
-        `Appending to stream '${streamName}'`,
+    // A retry after a lost connection sends the same event ids with the same expected revision:
+    // if the first attempt was stored, KurrentDB answers with its result and stores nothing.
+    const eventData = events.map((event) => toEventData(event));
+    const result = await appendWithRetry(this.connection, streamName, (client) =>
+      client.appendToStream(streamName, eventData, {
+        streamState: version === 0 ? NO_STREAM : BigInt(version - 1),
+      }),
+    );
+    if (!result.success) {
+      throw new IntegrityError(
+        `Stream '${streamName}' is not at the expected revision ${version - 1} (current: ${result.nextExpectedRevision})`,
       );
-      if (!result.success) {
-        throw new IntegrityError(
-          `Stream '${streamName}' is not at the expected revision ${version - 1} (current: ${result.nextExpectedRevision})`,
-        );
-      }
-      const commit = result.position?.commit;
-      if (commit === undefined) {
-        throw new PersistenceError(`Appending to stream '${streamName}' returned no position`);
-      }
-      return events.map(() => commit);
-    } catch (error) {
-      if (error instanceof PersistenceError) throw error;
-      this.connection.reportFailure(lease, error);
-      throw appendError(streamName, error);
     }
+    const commit = result.position?.commit;
+    if (commit === undefined) {
+      throw new PersistenceError(`Appending to stream '${streamName}' returned no position`);
+    }
+    return events.map(() => commit);
   }
 
   /** The aggregate's events selected by version (see {@link planStreamRead}); `[]` for no stream. */

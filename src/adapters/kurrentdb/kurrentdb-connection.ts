@@ -7,6 +7,7 @@ import type { Channel } from '@grpc/grpc-js';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { ConfigurationError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import { isConnectionFailure } from './client-errors.js';
+import { DEFAULT_RETRY, type RetryOptions } from './connection-retry.js';
 import {
   type KurrentDBUri,
   parseKurrentDBUri,
@@ -21,6 +22,12 @@ import {
 
 /** The `discoveryInterval` given to the client for a single node (see `clientUri`). */
 const SINGLE_NODE_DISCOVERY_INTERVAL_MS = 10;
+/**
+ * The `discoveryInterval` given to the client for a cluster when the URI sets none: the JS
+ * half's default, also for the Rust read bridge, whose own default (500 ms) it waits before its
+ * first discovery — half a second on each new client's first read.
+ */
+const CLUSTER_DISCOVERY_INTERVAL_MS = 100;
 
 /** How to reach a KurrentDB. */
 export interface KurrentDBConnectionOptions {
@@ -32,6 +39,11 @@ export interface KurrentDBConnectionOptions {
    * connections trust the system's roots, or the URI's `tlsCAFile`.
    */
   readonly rootCertificates?: string | undefined;
+  /**
+   * How operations are retried after a lost connection or a leader change (see
+   * `withConnectionRetry`): appends with the same event ids, reads from where they were.
+   */
+  readonly retry?: RetryOptions | undefined;
 }
 
 /** A client together with the generation it belongs to. */
@@ -56,6 +68,8 @@ export class KurrentDBConnection {
   readonly #settings: KurrentDBUri;
   readonly #clientUri: string;
   readonly #caFile: RootCertificatesFile | undefined;
+  /** How operations are retried after a connection failure. */
+  readonly retry: Required<RetryOptions>;
   #lease: ClientLease | undefined;
   #generation = 0;
   #references = 0;
@@ -63,6 +77,7 @@ export class KurrentDBConnection {
 
   constructor(options: KurrentDBConnectionOptions) {
     this.#settings = parseKurrentDBUri(options.uri);
+    this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
     const pem = options.rootCertificates;
     if (pem !== undefined && pem.trim() !== '' && this.#settings.tlsCaFile !== undefined) {
       throw new ConfigurationError(
@@ -89,6 +104,14 @@ export class KurrentDBConnection {
   /** How long an operation may go without progress before it fails (the URI's `defaultDeadline`). */
   get deadlineMs(): number {
     return this.#settings.deadlineMs;
+  }
+
+  /**
+   * True for a cluster URI (several hosts, or `+discover`): failed operations are retried on
+   * another node. A single node fails fast while it is down (only NotLeader is retried).
+   */
+  get isCluster(): boolean {
+    return !this.#settings.singleNode;
   }
 
   /** Increases each time the client is replaced. */
@@ -191,11 +214,21 @@ export class KurrentDBConnection {
  * `discoveryInterval`, 500 ms by default, before it first connects to a single node; the setting
  * has no other use there, and grpc-js only uses it for cluster discovery.)
  */
+/** The fields of `options` that are set (so that `undefined` keeps a default). */
+function definedOnly<T extends object>(options: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
+
 function clientUri(settings: KurrentDBUri, caFile: RootCertificatesFile | undefined): string {
   let uri = settings.uri;
   if (caFile) uri = withTlsCaFile(uri, caFile.path);
-  if (settings.singleNode && !settings.parameters.has('discoveryinterval')) {
-    uri = withQueryParameter(uri, 'discoveryInterval', String(SINGLE_NODE_DISCOVERY_INTERVAL_MS));
+  if (!settings.parameters.has('discoveryinterval')) {
+    const ms = settings.singleNode
+      ? SINGLE_NODE_DISCOVERY_INTERVAL_MS
+      : CLUSTER_DISCOVERY_INTERVAL_MS;
+    uri = withQueryParameter(uri, 'discoveryInterval', String(ms));
   }
   return uri;
 }

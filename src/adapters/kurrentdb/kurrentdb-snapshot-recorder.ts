@@ -5,10 +5,9 @@
  */
 import { ANY } from '@kurrent/kurrentdb-client';
 import type { AggregateRecorder, SelectEventsOptions } from '../../core/aggregate-recorder.js';
-import { PersistenceError, ProgrammingError } from '../../core/errors.js';
+import { ProgrammingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
-import { appendError } from './client-errors.js';
-import { withinDeadline } from './deadline.js';
+import { appendWithRetry } from './connection-retry.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { snapshotStreamName } from './notification-filter.js';
 import {
@@ -54,21 +53,11 @@ export class KurrentDBSnapshotRecorder implements AggregateRecorder {
     const latest = await readLastEvent(this.#connection, streamName);
     if (latest !== undefined && versionOf(latest) > snapshot.originatorVersion) return [];
     const metadata = { ...snapshot.metadata, [ORIGINATOR_VERSION_KEY]: snapshot.originatorVersion };
-    const lease = this.#connection.lease();
-    try {
-      await withinDeadline(
-        lease.client.appendToStream(streamName, [toEventData(snapshot, metadata)], {
-          streamState: ANY,
-        }),
-        this.#connection.deadlineMs + 1_000,
-        `Appending to stream '${streamName}'`,
-      );
-      return [];
-    } catch (error) {
-      if (error instanceof PersistenceError) throw error;
-      this.#connection.reportFailure(lease, error);
-      throw appendError(streamName, error);
-    }
+    const eventData = [toEventData(snapshot, metadata)];
+    await appendWithRetry(this.#connection, streamName, (client) =>
+      client.appendToStream(streamName, eventData, { streamState: ANY }),
+    );
+    return [];
   }
 
   /**

@@ -6,6 +6,7 @@
 import { BACKWARDS, END, FORWARDS } from '@kurrent/kurrentdb-client';
 import { PersistenceError } from '../../core/errors.js';
 import { describeError, isMissingStream } from './client-errors.js';
+import { withConnectionRetry } from './connection-retry.js';
 import { consumeWithinDeadline } from './deadline.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import type { ClientRecordedEvent } from './recorded-event.js';
@@ -41,28 +42,33 @@ export async function selectStreamEvents<R>(
   read: StreamRead,
   select: (event: ClientRecordedEvent) => R | undefined,
 ): Promise<R[]> {
-  const lease = connection.lease();
-  const selected: R[] = [];
-  try {
-    const source = lease.client.readStream(streamName, {
-      fromRevision: read.from === 'end' ? END : read.from,
-      direction: read.backwards ? BACKWARDS : FORWARDS,
-      maxCount: read.maxCount,
-    });
-    const what = `Reading stream '${streamName}'`;
-    await consumeWithinDeadline(source, connection.deadlineMs, what, (resolved) => {
-      if (resolved.event === undefined) return;
-      const item = select(resolved.event as ClientRecordedEvent);
-      if (item !== undefined) selected.push(item);
-    });
-    return selected;
-  } catch (error) {
-    if (isMissingStream(error)) return [];
-    connection.reportFailure(lease, error);
-    throw new PersistenceError(`Failed to read stream '${streamName}': ${describeError(error)}`, {
-      cause: error,
-    });
-  }
+  const what = `Reading stream '${streamName}'`;
+  return withConnectionRetry(
+    connection,
+    async (client) => {
+      const selected: R[] = [];
+      try {
+        const source = client.readStream(streamName, {
+          fromRevision: read.from === 'end' ? END : read.from,
+          direction: read.backwards ? BACKWARDS : FORWARDS,
+          maxCount: read.maxCount,
+        });
+        await consumeWithinDeadline(source, connection.deadlineMs, what, (resolved) => {
+          if (resolved.event === undefined) return;
+          const item = select(resolved.event as ClientRecordedEvent);
+          if (item !== undefined) selected.push(item);
+        });
+      } catch (error) {
+        if (isMissingStream(error)) return [];
+        throw error;
+      }
+      return selected;
+    },
+    (error) =>
+      new PersistenceError(`Failed to read stream '${streamName}': ${describeError(error)}`, {
+        cause: error,
+      }),
+  );
 }
 
 /** The newest event of a stream, `undefined` when it has none. */

@@ -1,0 +1,111 @@
+/**
+ * Operations that survive a lost connection or a leader change: after a connection failure the
+ * failed client is dropped and the operation runs again on a fresh client, which reconnects (to
+ * the new leader on a cluster). Reads simply read again. Appends send the same events (same ids)
+ * with the same expected revision: KurrentDB recognises a batch it already stored by its event
+ * ids and answers with the original result, so a retried append lands exactly once.
+ *
+ * @module
+ */
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { OperationalError, PersistenceError } from '../../core/errors.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
+import {
+  appendError,
+  describeError,
+  isConnectionFailure,
+  isNotLeader,
+  isRetryableFailure,
+} from './client-errors.js';
+import { withinDeadline } from './deadline.js';
+import type { KurrentDBConnection } from './kurrentdb-connection.js';
+
+/** How operations are retried after a connection failure (see {@link withConnectionRetry}). */
+export interface RetryOptions {
+  /** Retries after the first attempt. @defaultValue 6 */
+  readonly retries?: number;
+  /** The pause before the first retry, in ms; it doubles with each retry (jittered). @defaultValue 100 */
+  readonly initialDelayMs?: number;
+  /** The longest pause, in ms. @defaultValue 2000 */
+  readonly maxDelayMs?: number;
+}
+
+export const DEFAULT_RETRY: Required<RetryOptions> = {
+  retries: 6,
+  initialDelayMs: 100,
+  maxDelayMs: 2_000,
+};
+
+/**
+ * Runs `operation` on the connection's client. When it fails because the connection failed, the
+ * client is dropped; when the failure is worth a retry — on a cluster: node unavailable, not the
+ * leader, cancelled, discovery failed (not a passed deadline or a TLS failure); on a single node:
+ * only not the leader (a single node that is down fails fast) — `operation` runs again
+ * on a fresh client after a backoff, while the retries and the connection's deadline
+ * (`defaultDeadline`, counted from the first attempt) last.
+ *
+ * @param maxRetries a lower bound on the retries for this operation than the connection's.
+ * @throws what `translate` makes of the last failure and the number of attempts.
+ */
+export async function withConnectionRetry<T>(
+  connection: KurrentDBConnection,
+  operation: (client: KurrentDBClient) => Promise<T>,
+  translate: (error: unknown, attempts: number) => unknown,
+  maxRetries = Number.POSITIVE_INFINITY,
+): Promise<T> {
+  const { initialDelayMs, maxDelayMs } = connection.retry;
+  const retries = Math.min(connection.retry.retries, maxRetries);
+  const giveUpAt = performance.now() + connection.deadlineMs;
+  let delay = initialDelayMs;
+  for (let attempt = 0; ; attempt++) {
+    const lease = connection.lease();
+    try {
+      return await operation(lease.client);
+    } catch (error) {
+      if (error instanceof PersistenceError) throw error;
+      connection.reportFailure(lease, error);
+      const pauseMs = delay * (0.5 + Math.random());
+      // A single node fails fast while it is down; only a cluster has another node to try.
+      const retry =
+        (connection.isCluster ? isRetryableFailure(error) : isNotLeader(error)) &&
+        attempt < retries &&
+        !connection.closed &&
+        performance.now() + pauseMs < giveUpAt;
+      if (!retry) throw translate(error, attempt + 1);
+      await sleepUnlessAborted(pauseMs, connection.closedSignal);
+      delay = Math.min(delay * 2, maxDelayMs);
+    }
+  }
+}
+
+/**
+ * Appends with {@link withConnectionRetry}, each attempt bounded by the connection's deadline.
+ *
+ * @throws IntegrityError for a wrong expected revision (on a retry: a genuine conflict — the
+ *   earlier attempt did not land, or KurrentDB would have recognised its event ids).
+ * @throws PersistenceError when the first attempt failed and is not worth a retry.
+ * @throws OperationalError when retried attempts all failed on the connection: the append may or
+ *   may not have been stored; the message says so.
+ */
+export function appendWithRetry<T>(
+  connection: KurrentDBConnection,
+  streamName: string,
+  append: (client: KurrentDBClient) => Promise<T>,
+): Promise<T> {
+  return withConnectionRetry(
+    connection,
+    (client) =>
+      withinDeadline(
+        append(client),
+        connection.deadlineMs + 1_000,
+        `Appending to stream '${streamName}'`,
+      ),
+    (error, attempts) =>
+      attempts === 1 || !isConnectionFailure(error)
+        ? appendError(streamName, error)
+        : new OperationalError(
+            `Failed to append to stream '${streamName}' after ${attempts} attempts (${describeError(error)}); the events may or may not have been stored: read the stream, or execute the command again with the same commandId, which stores it at most once`,
+            { cause: error },
+          ),
+  );
+}
