@@ -54,6 +54,12 @@ export type {
   SelectNotificationsOptions,
   SubscribeOptions,
 } from './core/application-recorder.js';
+export {
+  CONFLICT_CHANNEL,
+  type ConflictMessage,
+  RETRY_CHANNEL,
+  type RetryMessage,
+} from './core/diagnostics.js';
 export type { EnvironmentValues } from './core/environment.js';
 /* Configuration */
 export { Environment } from './core/environment.js';

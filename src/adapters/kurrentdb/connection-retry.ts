@@ -8,6 +8,7 @@
  * @module
  */
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { type RetryMessage, retryChannel } from '../../core/diagnostics.js';
 import { OperationalError, PersistenceError } from '../../core/errors.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 import {
@@ -72,6 +73,10 @@ export async function withConnectionRetry<T>(
         !connection.closed &&
         performance.now() + pauseMs < giveUpAt;
       if (!retry) throw translate(error, attempt + 1);
+      if (retryChannel.hasSubscribers) {
+        const message: RetryMessage = { uri: connection.maskedUri, attempt: attempt + 1, error };
+        retryChannel.publish(message);
+      }
       await sleepUnlessAborted(pauseMs, connection.closedSignal);
       delay = Math.min(delay * 2, maxDelayMs);
     }

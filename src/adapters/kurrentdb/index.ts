@@ -5,6 +5,7 @@
  * @module
  */
 
+export { DEFAULT_RETRY, type RetryOptions } from './connection-retry.js';
 export { type KurrentDBUri, maskUri, parseKurrentDBUri } from './connection-uri.js';
 export {
   createKurrentDBRecorders,

@@ -8,6 +8,7 @@
 import type { Actor, AnyMachineSnapshot, EventObject } from 'xstate';
 import { createActor } from 'xstate';
 import { aggregateLifecycleMachine } from '../../../machines/aggregate-lifecycle.js';
+import { type ConflictMessage, conflictChannel } from '../../core/diagnostics.js';
 import {
   AggregateNotFoundError,
   CommandRejectedError,
@@ -361,6 +362,15 @@ export class AggregateInstance {
           }
           enterExecuting();
           lifecycle.send({ type: 'conflict', attempt: attempt + 1 });
+          if (conflictChannel.hasSubscribers) {
+            const message: ConflictMessage = {
+              aggregate: this.definition.name,
+              aggregateId: this.aggregateId,
+              command: checked.type,
+              attempt: attempt + 1,
+            };
+            conflictChannel.publish(message);
+          }
           await delay(this.#runtime.retryDelayMs * 2 ** attempt * (0.5 + Math.random()));
           await this.#fastForward();
           lifecycle.send({ type: 'retry' });
