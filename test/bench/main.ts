@@ -3,7 +3,8 @@
  * (or `KURRENTDB_URI` when set). Prints medians over repeated runs and, for the recorders, the
  * ratio against the raw official client measured in the same run on the same server.
  *
- * Optional arguments select sections: `server`, `recorders`, `aggregates`, `projections`, or
+ * Optional arguments select sections: `server`, `recorders`, `aggregates`, `projections`,
+ * `cluster`, or
  * scenarios of the aggregates (`aggregates:commands`, `aggregates:concurrent`,
  * `aggregates:rehydrate`, `aggregates:heap`) and of the projections (`projections:catchup`,
  * `projections:heap`); e.g. `node dist/test/bench/main.js aggregates:rehydrate`.
@@ -16,6 +17,7 @@ import {
   benchAggregates,
   formatAggregateReport,
 } from './aggregate-bench.js';
+import { benchCluster, formatClusterReport } from './cluster-bench.js';
 import {
   benchProjections,
   formatProjectionReport,
@@ -72,4 +74,9 @@ try {
   }
 } finally {
   await server?.stop();
+}
+
+if (selected('cluster')) {
+  console.log('\n## Cluster (in-process three-node test cluster vs one test node, same run)');
+  console.log(formatClusterReport(await benchCluster()));
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import type { Channel } from '@grpc/grpc-js';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { ConfigurationError, PersistenceError, ProgrammingError } from '../../core/errors.js';
@@ -77,6 +78,8 @@ export class KurrentDBConnection {
 
   constructor(options: KurrentDBConnectionOptions) {
     this.#settings = parseKurrentDBUri(options.uri);
+    // Every operation pausing before a retry listens on it: many at once is normal.
+    setMaxListeners(0, this.#closing.signal);
     this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
     const pem = options.rootCertificates;
     if (pem !== undefined && pem.trim() !== '' && this.#settings.tlsCaFile !== undefined) {
