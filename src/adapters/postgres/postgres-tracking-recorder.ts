@@ -98,6 +98,7 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
   readonly #batches = new TrackingBatches<pg.PoolClient>();
   /** The deferred statements of each open batch (see {@link trackedStatement}). */
   readonly #deferred = new WeakMap<BatchScope<pg.PoolClient>, DeferredStatements>();
+  readonly #statementNames = new Map<string, string>();
   #setup: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
 
@@ -441,9 +442,22 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
     } else {
       run.last = notificationId;
     }
-    const statement = client.query(text, values as unknown[] | undefined);
+    // Named, so each connection parses and plans the statement once, not once per event.
+    const config: pg.QueryConfig = { name: this.#statementName(text), text };
+    if (values !== undefined) config.values = [...values];
+    const statement = client.query(config);
     deferred.pending.push(this.#caught(deferred, statement, tracking));
     root.recorded.push(tracking);
+  }
+
+  /** The prepared-statement name of a tracked statement's text (a hash of it). */
+  #statementName(text: string): string {
+    let name = this.#statementNames.get(text);
+    if (name === undefined) {
+      name = `es_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      this.#statementNames.set(text, name);
+    }
+    return name;
   }
 
   /** Keeps the first failure of a batch's deferred statements, naming its tracking record. */

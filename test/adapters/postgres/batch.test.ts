@@ -7,33 +7,8 @@ import {
 import { IntegrityError, PersistenceError } from '../../../src/core/errors.js';
 import type { Tracking } from '../../../src/core/tracking-recorder.js';
 import { rejectionOf } from '../../../src/testing/contract/fixtures.js';
+import { NamesView } from './names-view.js';
 import { connectionString, useSchemasAndRecorders } from './support.js';
-
-/** A view with one table of unique names, whose write callback the test chooses. */
-class NamesView extends PostgresTrackingRecorder {
-  protected override async createViewTables(client: PostgresClient): Promise<void> {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${this.table('names')} (name text PRIMARY KEY)`);
-  }
-
-  /** Runs `write` in the view's tracked transaction. */
-  run<T>(tracking: Tracking, write: (client: PostgresClient) => Promise<T>): Promise<T> {
-    return this.trackedTransaction(tracking, write);
-  }
-
-  add(name: string) {
-    return async (client: PostgresClient): Promise<void> => {
-      await client.query(`INSERT INTO ${this.table('names')} (name) VALUES ($1)`, [name]);
-    };
-  }
-
-  async names(): Promise<string[]> {
-    await this.ready();
-    const result = await this.pool.query<{ name: string }>(
-      `SELECT name FROM ${this.table('names')} ORDER BY name`,
-    );
-    return result.rows.map((row) => row.name);
-  }
-}
 
 const { newSchema, track } = useSchemasAndRecorders();
 const newView = (options: Partial<PostgresTrackingRecorderOptions> = {}) =>

@@ -1,44 +1,10 @@
 import { firstValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  type PostgresClient,
-  PostgresTrackingRecorder,
-} from '../../../src/adapters/postgres/index.js';
 import { IntegrityError, PersistenceError } from '../../../src/core/errors.js';
 import type { Tracking } from '../../../src/core/tracking-recorder.js';
 import { rejectionOf } from '../../../src/testing/contract/fixtures.js';
+import { NamesView } from './names-view.js';
 import { connectionString, useSchemasAndRecorders } from './support.js';
-
-/** A view of unique names, written with one tracked statement per event. */
-class NamesView extends PostgresTrackingRecorder {
-  protected override async createViewTables(client: PostgresClient): Promise<void> {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${this.table('names')} (name text PRIMARY KEY)`);
-  }
-
-  add(name: string, tracking: Tracking): Promise<void> {
-    return this.trackedStatement(tracking, `INSERT INTO ${this.table('names')} VALUES ($1)`, [
-      name,
-    ]);
-  }
-
-  /** A tracked transaction that reads the names on the view's connection. */
-  namesInside(tracking: Tracking): Promise<string[]> {
-    return this.trackedTransaction(tracking, async (client) => {
-      const result = await client.query<{ name: string }>(
-        `SELECT name FROM ${this.table('names')} ORDER BY name`,
-      );
-      return result.rows.map((row) => row.name);
-    });
-  }
-
-  async names(): Promise<string[]> {
-    await this.ready();
-    const result = await this.pool.query<{ name: string }>(
-      `SELECT name FROM ${this.table('names')} ORDER BY name`,
-    );
-    return result.rows.map((row) => row.name);
-  }
-}
 
 const { newSchema, track } = useSchemasAndRecorders();
 const newView = (schema = newSchema()) => track(new NamesView({ connectionString, schema }));
@@ -47,10 +13,10 @@ const up = (notificationId: bigint): Tracking => ({ applicationName: 'up', notif
 describe('PostgresTrackingRecorder.trackedStatement', () => {
   it('outside a batch, commits the statement with its tracking record, or neither', async () => {
     const view = newView();
-    await view.add('a', up(1n));
+    await view.addStatement('a', up(1n));
     await expect(view.maxTrackingId('up')).resolves.toBe(1n);
-    expect(await rejectionOf(view.add('b', up(1n)))).toBeInstanceOf(IntegrityError);
-    expect(await rejectionOf(view.add('a', up(2n)))).toBeInstanceOf(IntegrityError);
+    expect(await rejectionOf(view.addStatement('b', up(1n)))).toBeInstanceOf(IntegrityError);
+    expect(await rejectionOf(view.addStatement('a', up(2n)))).toBeInstanceOf(IntegrityError);
     expect(await view.names()).toEqual(['a']);
     await expect(view.maxTrackingId('up')).resolves.toBe(1n);
   });
@@ -60,7 +26,7 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
     const emitted = firstValueFrom(view.committed$.pipe(toArray()));
     let seenBeforeCommit: bigint | undefined = 99n;
     await view.batch(async () => {
-      for (const id of [1n, 2n, 3n]) await view.add(`n${id}`, up(id));
+      for (const id of [1n, 2n, 3n]) await view.addStatement(`n${id}`, up(id));
       seenBeforeCommit = await view.maxTrackingId('up');
     });
     expect(seenBeforeCommit).toBeUndefined();
@@ -73,9 +39,9 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
   it('in a batch, refuses an id not above the previous one of the batch at once, queuing nothing', async () => {
     const view = newView();
     await view.batch(async () => {
-      await view.add('a', up(5n));
-      expect(await rejectionOf(view.add('b', up(5n)))).toBeInstanceOf(IntegrityError);
-      await view.add('c', up(6n));
+      await view.addStatement('a', up(5n));
+      expect(await rejectionOf(view.addStatement('b', up(5n)))).toBeInstanceOf(IntegrityError);
+      await view.addStatement('c', up(6n));
     });
     expect(await view.names()).toEqual(['a', 'c']);
     await expect(view.maxTrackingId('up')).resolves.toBe(6n);
@@ -83,12 +49,12 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
 
   it('fails the whole batch when one statement fails, even if the work goes on', async () => {
     const view = newView();
-    await view.add('a', up(1n));
+    await view.addStatement('a', up(1n));
     const error = await rejectionOf(
       view.batch(async () => {
-        await view.add('b', up(2n));
-        await view.add('a', up(3n)); // duplicate key: fails on the server, reported at commit
-        await view.add('c', up(4n));
+        await view.addStatement('b', up(2n));
+        await view.addStatement('a', up(3n)); // duplicate key: fails on the server, reported at commit
+        await view.addStatement('c', up(4n));
       }),
     );
     expect(error).toBeInstanceOf(IntegrityError);
@@ -99,10 +65,10 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
 
   it('cannot commit a batch whose failed flush the work caught', async () => {
     const view = newView();
-    await view.add('a', up(1n));
+    await view.addStatement('a', up(1n));
     const error = await rejectionOf(
       view.batch(async () => {
-        await view.add('a', up(2n)); // fails at the next flush
+        await view.addStatement('a', up(2n)); // fails at the next flush
         await rejectionOf(view.namesInside(up(3n))); // the flush before it fails; caught
       }),
     );
@@ -115,10 +81,10 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
     const view = newView();
     let inside: string[] = [];
     await view.batch(async () => {
-      await view.add('a', up(1n));
-      await view.add('b', up(2n));
+      await view.addStatement('a', up(1n));
+      await view.addStatement('b', up(2n));
       inside = await view.namesInside(up(3n));
-      await view.add('c', up(4n));
+      await view.addStatement('c', up(4n));
     });
     expect(inside).toEqual(['a', 'b']);
     expect(await view.names()).toEqual(['a', 'b', 'c']);
@@ -132,9 +98,9 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
     await view.ready();
     const error = await rejectionOf(
       view.batch(async () => {
-        await view.add('mine-3', up(3n));
-        await other.add('theirs-5', up(5n)); // commits while the batch is open
-        await view.add('mine-7', up(7n));
+        await view.addStatement('mine-3', up(3n));
+        await other.addStatement('theirs-5', up(5n)); // commits while the batch is open
+        await view.addStatement('mine-7', up(7n));
       }),
     );
     expect(error).toBeInstanceOf(IntegrityError);
@@ -149,7 +115,7 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
     const ids = [1n, 2n, 3n, 4n, 5n];
     const run = (view: NamesView, who: string) =>
       view.batch(async () => {
-        for (const id of ids) await view.add(`${who}-${id}`, up(id));
+        for (const id of ids) await view.addStatement(`${who}-${id}`, up(id));
       });
     const outcomes = await Promise.allSettled([run(a, 'a'), run(b, 'b')]);
     const names = await a.names();
