@@ -39,12 +39,15 @@ describe('the recorders on a cluster', () => {
       });
       open.push(persistence);
       const id = randomUUID();
-      const ids = await persistence.applicationRecorder.insertEvents([makeEvent(id, 0), makeEvent(id, 1)]);
+      const ids = await persistence.applicationRecorder.insertEvents([
+        makeEvent(id, 0),
+        makeEvent(id, 1),
+      ]);
       const stored = await persistence.applicationRecorder.selectEvents(id);
       expect(stored.map((e) => e.originatorVersion)).toEqual([0, 1]);
-      await expect(persistence.applicationRecorder.maxNotificationId()).resolves.toBeGreaterThanOrEqual(
-        ids.at(-1) as bigint,
-      );
+      await expect(
+        persistence.applicationRecorder.maxNotificationId(),
+      ).resolves.toBeGreaterThanOrEqual(ids.at(-1) as bigint);
     });
   }
 
