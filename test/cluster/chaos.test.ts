@@ -25,6 +25,8 @@ const AGGREGATES = 50;
 const COMMANDS = 5_000;
 const WORKERS_PER_APP = 10;
 const FAILOVER_EVERY_MS = 2_000;
+/** The first failure comes soon after the commands start, then one every 2 s. */
+const FIRST_FAILOVER_MS = 500;
 
 interface TotalsRow {
   readonly stream: string;
@@ -123,8 +125,8 @@ describe.runIf(clusterCapabilities().nodeControl)('chaos on a three-node cluster
           { how: 'step-down' },
           { how: 'stop' },
         ] as const;
-        while (!done) {
-          await sleep(FAILOVER_EVERY_MS);
+        for (let wait = FIRST_FAILOVER_MS; !done; wait = FAILOVER_EVERY_MS) {
+          await sleep(wait);
           if (done) break;
           await startAll(control);
           const mode = modes[failovers % modes.length] as (typeof modes)[number];
@@ -218,7 +220,9 @@ describe.runIf(clusterCapabilities().nodeControl)('chaos on a three-node cluster
         console.log(
           `[chaos] ${COMMANDS} commands from 2 applications on ${AGGREGATES} aggregates: ${resolvedCount} resolved, ${failed} failed; ${failovers} failovers (every ${FAILOVER_EVERY_MS / 1000} s); ${retries} retries on a fresh connection, ${conflicts} conflicts decided again; ${events} events; commands took ${(commandsMs / 1000).toFixed(1)} s, all checks ${((performance.now() - started) / 1000).toFixed(1)} s`,
         );
-        expect(failovers).toBeGreaterThanOrEqual(2);
+        // Every failure that was due while the commands ran happened (at least the first one).
+        const due = 1 + Math.floor((commandsMs - FIRST_FAILOVER_MS) / FAILOVER_EVERY_MS);
+        expect(failovers).toBeGreaterThanOrEqual(Math.max(1, due - 1));
       } finally {
         await reader.close();
       }
