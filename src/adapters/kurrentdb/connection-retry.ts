@@ -19,7 +19,7 @@ import {
   isRetryableFailure,
 } from './client-errors.js';
 import { withinDeadline } from './deadline.js';
-import type { KurrentDBConnection } from './kurrentdb-connection.js';
+import type { ClientLease, KurrentDBConnection } from './kurrentdb-connection.js';
 
 /** How operations are retried after a connection failure (see {@link withConnectionRetry}). */
 export interface RetryOptions {
@@ -48,37 +48,56 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
  * @param maxRetries a lower bound on the retries for this operation than the connection's.
  * @throws what `translate` makes of the last failure and the number of attempts.
  */
-export async function withConnectionRetry<T>(
+export function withConnectionRetry<T>(
   connection: KurrentDBConnection,
   operation: (client: KurrentDBClient) => Promise<T>,
   translate: (error: unknown, attempts: number) => unknown,
   maxRetries = Number.POSITIVE_INFINITY,
 ): Promise<T> {
+  // The first attempt without an async frame of its own: the common case costs one `then`.
+  const lease = connection.lease();
+  return operation(lease.client).catch((error: unknown) =>
+    retryAfter(connection, lease, error, operation, translate, maxRetries),
+  );
+}
+
+/** The retries of {@link withConnectionRetry}, after the first attempt failed with `error`. */
+async function retryAfter<T>(
+  connection: KurrentDBConnection,
+  firstLease: ClientLease,
+  firstError: unknown,
+  operation: (client: KurrentDBClient) => Promise<T>,
+  translate: (error: unknown, attempts: number) => unknown,
+  maxRetries: number,
+): Promise<T> {
   const { initialDelayMs, maxDelayMs } = connection.retry;
   const retries = Math.min(connection.retry.retries, maxRetries);
   const giveUpAt = performance.now() + connection.deadlineMs;
   let delay = initialDelayMs;
+  let lease = firstLease;
+  let error = firstError;
   for (let attempt = 0; ; attempt++) {
-    const lease = connection.lease();
+    if (error instanceof PersistenceError) throw error;
+    connection.reportFailure(lease, error);
+    const pauseMs = delay * (0.5 + Math.random());
+    // A single node fails fast while it is down; only a cluster has another node to try.
+    const retry =
+      (connection.isCluster ? isRetryableFailure(error) : isNotLeader(error)) &&
+      attempt < retries &&
+      !connection.closed &&
+      performance.now() + pauseMs < giveUpAt;
+    if (!retry) throw translate(error, attempt + 1);
+    if (retryChannel.hasSubscribers) {
+      const message: RetryMessage = { uri: connection.maskedUri, attempt: attempt + 1, error };
+      retryChannel.publish(message);
+    }
+    await sleepUnlessAborted(pauseMs, connection.closedSignal);
+    delay = Math.min(delay * 2, maxDelayMs);
+    lease = connection.lease();
     try {
       return await operation(lease.client);
-    } catch (error) {
-      if (error instanceof PersistenceError) throw error;
-      connection.reportFailure(lease, error);
-      const pauseMs = delay * (0.5 + Math.random());
-      // A single node fails fast while it is down; only a cluster has another node to try.
-      const retry =
-        (connection.isCluster ? isRetryableFailure(error) : isNotLeader(error)) &&
-        attempt < retries &&
-        !connection.closed &&
-        performance.now() + pauseMs < giveUpAt;
-      if (!retry) throw translate(error, attempt + 1);
-      if (retryChannel.hasSubscribers) {
-        const message: RetryMessage = { uri: connection.maskedUri, attempt: attempt + 1, error };
-        retryChannel.publish(message);
-      }
-      await sleepUnlessAborted(pauseMs, connection.closedSignal);
-      delay = Math.min(delay * 2, maxDelayMs);
+    } catch (next) {
+      error = next;
     }
   }
 }

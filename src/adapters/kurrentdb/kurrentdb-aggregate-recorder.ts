@@ -37,29 +37,34 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
    * commit position of the batch's **last** event (KurrentDB reports only that one), so all events
    * of a batch share an id.
    */
-  async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
-    if (events.length === 0) return [];
-    const first = checkBatch(events);
+  insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
+    if (events.length === 0) return Promise.resolve([]);
+    let first: StoredEvent;
+    try {
+      first = checkBatch(events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const streamName = first.originatorId;
     const version = first.originatorVersion;
     // A retry after a lost connection sends the same event ids with the same expected revision:
     // if the first attempt was stored, KurrentDB answers with its result and stores nothing.
     const eventData = events.map((event) => toEventData(event));
-    const result = await appendWithRetry(this.connection, streamName, (client) =>
-      client.appendToStream(streamName, eventData, {
-        streamState: version === 0 ? NO_STREAM : BigInt(version - 1),
-      }),
-    );
-    if (!result.success) {
-      throw new IntegrityError(
-        `Stream '${streamName}' is not at the expected revision ${version - 1} (current: ${result.nextExpectedRevision})`,
-      );
-    }
-    const commit = result.position?.commit;
-    if (commit === undefined) {
-      throw new PersistenceError(`Appending to stream '${streamName}' returned no position`);
-    }
-    return events.map(() => commit);
+    const streamState = version === 0 ? NO_STREAM : BigInt(version - 1);
+    return appendWithRetry(this.connection, streamName, (client) =>
+      client.appendToStream(streamName, eventData, { streamState }),
+    ).then((result) => {
+      if (!result.success) {
+        throw new IntegrityError(
+          `Stream '${streamName}' is not at the expected revision ${version - 1} (current: ${result.nextExpectedRevision})`,
+        );
+      }
+      const commit = result.position?.commit;
+      if (commit === undefined) {
+        throw new PersistenceError(`Appending to stream '${streamName}' returned no position`);
+      }
+      return events.length === 1 ? [commit] : events.map(() => commit);
+    });
   }
 
   /** The aggregate's events selected by version (see {@link planStreamRead}); `[]` for no stream. */

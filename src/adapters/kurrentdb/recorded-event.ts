@@ -32,7 +32,8 @@ export function toEventData(
     id: event.eventId,
     type: event.topic,
     data: event.state,
-    metadata: { ...metadata },
+    // Serialised by the client when it sends the event; stored events are not changed after.
+    metadata,
   }) as BinaryEventData;
 }
 

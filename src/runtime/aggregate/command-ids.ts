@@ -100,7 +100,18 @@ export class CommandIdIndex {
 }
 
 /** The metadata of a command's events. */
+/** The metadata of a command without ids or user metadata (shared: never changed). */
+const NO_METADATA: EventMetadata = Object.freeze({});
+
 export function commandMetadata(options: ExecuteMetadataOptions): EventMetadata {
+  if (
+    options.commandId === undefined &&
+    options.correlationId === undefined &&
+    options.causationId === undefined &&
+    options.metadata === undefined
+  ) {
+    return NO_METADATA;
+  }
   const metadata: Record<string, unknown> = { ...options.metadata };
   if (options.commandId !== undefined) metadata[COMMAND_ID] = options.commandId;
   const correlationId = options.correlationId ?? options.commandId;
