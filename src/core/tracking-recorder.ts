@@ -161,7 +161,12 @@ export async function isTracked(
   readMax: () => bigint | undefined | Promise<bigint | undefined>,
 ): Promise<boolean> {
   if (notificationId === undefined || alwaysTracked(notificationId)) return true;
-  const max = await readMax();
+  return reaches(await readMax(), notificationId);
+}
+
+/** The same rule once the max is known: always tracked, or `max ≥ notificationId`. */
+export function reaches(max: bigint | undefined, notificationId: bigint | undefined): boolean {
+  if (notificationId === undefined || alwaysTracked(notificationId)) return true;
   return max !== undefined && max >= notificationId;
 }
 

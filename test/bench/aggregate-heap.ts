@@ -9,21 +9,11 @@
  */
 import { Application } from '../../src/application/application.js';
 import { Counter } from '../support/counter.js';
+import { settledHeap } from './bench-stats.js';
 
 const COUNT = 10_000;
 const WARM_UP = 500;
 const WORKERS = 20;
-
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with node --expose-gc');
-
-async function settledHeap(): Promise<number> {
-  for (let i = 0; i < 4; i++) {
-    gc?.();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed;
-}
 
 const uri = process.argv[2];
 const app = new Application({

@@ -22,3 +22,17 @@ export interface RatioResult {
   /** Median of the per-run ratios ours / raw. */
   readonly ratio: number;
 }
+
+/**
+ * The heap after a few forced collections, each followed by a turn of the event loop (so that
+ * finalisers run). For scripts run with `node --expose-gc`; throws without it.
+ */
+export async function settledHeap(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc');
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return process.memoryUsage().heapUsed;
+}

@@ -24,6 +24,10 @@ import {
   MemoryBenchCountersView,
 } from './bench-counters-view.js';
 import { type Backlog, backlogEvents, DOG_TOPICS, decodeBacklog, rawDrain } from './bench-dogs.js';
+import { settledHeap } from './bench-stats.js';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with node --expose-gc');
 
 export interface HeapPass {
   readonly ms: number;
@@ -43,17 +47,6 @@ export interface ProjectionHeapResult {
   readonly raw: HeapPass;
   readonly runner: HeapPass;
   readonly holdAll: HeapPass;
-}
-
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with node --expose-gc');
-
-async function settledHeap(): Promise<number> {
-  for (let i = 0; i < 4; i++) {
-    gc?.();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return process.memoryUsage().heapUsed;
 }
 
 /**

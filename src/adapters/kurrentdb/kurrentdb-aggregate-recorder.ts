@@ -63,7 +63,7 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
       if (commit === undefined) {
         throw new PersistenceError(`Appending to stream '${streamName}' returned no position`);
       }
-      return events.length === 1 ? [commit] : events.map(() => commit);
+      return events.map(() => commit);
     });
   }
 

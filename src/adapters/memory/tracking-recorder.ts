@@ -13,6 +13,7 @@ import { InsertSignal } from '../../core/insert-signal.js';
 import {
   type BatchingTrackingRecorder,
   isTracked,
+  reaches,
   type Tracking,
   type TrackingRecorder,
   type TrackingWaitOptions,
@@ -90,10 +91,9 @@ export class MemoryTrackingRecorder implements TrackingRecorder {
       has: () => this.hasTrackingId(applicationName, notificationId),
       // Woken only by the insert that reaches the id, not by every insert before it.
       changed: (signal) =>
-        this.#inserted.wait(signal, () => {
-          const max = this.#maxTrackingIds.get(applicationName);
-          return max !== undefined && notificationId !== undefined && max >= notificationId;
-        }),
+        this.#inserted.wait(signal, () =>
+          reaches(this.#maxTrackingIds.get(applicationName), notificationId),
+        ),
       closed: this.#closed.signal,
     });
   }

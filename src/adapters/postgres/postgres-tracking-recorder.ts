@@ -278,12 +278,7 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
       }
     } catch (error) {
       scope.end();
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(!rolledBack);
-      throw translatePostgresError(error, context, false);
+      throw await rolledBack(client, error, context);
     }
     client.release();
     this.#published(scope.recorded);
@@ -365,12 +360,7 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
       result = await write(client);
       await client.query('COMMIT');
     } catch (error) {
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(!rolledBack);
-      throw translatePostgresError(error, context, false);
+      throw await rolledBack(client, error, context);
     }
     client.release();
     this.#published([tracking]);
@@ -613,6 +603,23 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
       client.release();
     }
   }
+}
+
+/**
+ * Rolls back the transaction on `client` after `error` and releases the connection (destroying
+ * it when the rollback failed too); resolves with the error to throw, translated.
+ */
+async function rolledBack(
+  client: pg.PoolClient,
+  error: unknown,
+  context: string,
+): Promise<unknown> {
+  const ok = await client.query('ROLLBACK').then(
+    () => true,
+    () => false,
+  );
+  client.release(!ok);
+  return translatePostgresError(error, context, false);
 }
 
 /** The deferred statements of one batch, queued on its connection (see `trackedStatement`). */
