@@ -108,12 +108,9 @@ export class When<M extends AnyStateMachine> {
     const subject = { definition: this.#definition, aggregateId: this.#aggregateId };
     const snapshot = this.#snapshot as AnyMachineSnapshot;
     const command = await validateCommand(subject, snapshot, this.#command);
-    const events = decide(subject, snapshot, command);
+    const { events, evolved } = decide(subject, snapshot, command);
     await checkEmittedSchemas(this.#definition, command.type, events);
-    return {
-      events: events as DomainEventOf<M>[],
-      snapshot: evolve(this.#definition, snapshot, events) as SnapshotFrom<M>,
-    };
+    return { events: events as DomainEventOf<M>[], snapshot: evolved as SnapshotFrom<M> };
   }
 
   /**

@@ -2,6 +2,7 @@
  * The lifecycle actor of each aggregate, as the inspector sees it: loading → ready ⇄ executing
  * (retrying on conflicts) → passivated / stopped; failed when a load fails or the machine can't
  * apply its own stored events (then the aggregate is dropped and reloaded on the next get).
+ * Events the machine fails to apply when deciding are never stored.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +27,31 @@ function lifecycleStates(events: InspectionEvent[]): Map<string, unknown[]> {
   return states;
 }
 
+/** Adds names; applying `Added` throws for the names `fails` picks. */
+function fragileMachine(fails: (name: string) => boolean) {
+  return setup({
+    types: {
+      context: {} as { names: string[] },
+      events: {} as { type: 'add'; name: string } | { type: 'Added'; name: string },
+      emitted: {} as { type: 'Added'; name: string },
+    },
+  }).createMachine({
+    id: 'Fragile',
+    context: { names: [] },
+    on: {
+      add: { actions: emit(({ event }) => ({ type: 'Added', name: event.name })) },
+      Added: {
+        actions: assign({
+          names: ({ context, event }) => {
+            if (fails(event.name)) throw new Error(`cannot apply ${event.name}`);
+            return [...context.names, event.name];
+          },
+        }),
+      },
+    },
+  });
+}
+
 describe('aggregate lifecycles', () => {
   it('runs loading → ready → executing → ready → passivated, and failed on a failed load', async () => {
     const seen: InspectionEvent[] = [];
@@ -46,50 +72,73 @@ describe('aggregate lifecycles', () => {
     expect(states.get('lifecycle:Dog-nobody')).toEqual(['loading', 'failed']);
   });
 
-  it('fails when the machine throws applying stored events, and the aggregate is reloaded', async () => {
-    const fragile = setup({
-      types: {
-        context: {} as { names: string[] },
-        events: {} as { type: 'add'; name: string } | { type: 'Added'; name: string },
-        emitted: {} as { type: 'Added'; name: string },
-      },
-    }).createMachine({
-      id: 'Fragile',
-      context: { names: [] },
-      on: {
-        add: { actions: emit(({ event }) => ({ type: 'Added', name: event.name })) },
-        Added: {
-          actions: assign({
-            names: ({ context, event }) => {
-              if (event.name === 'boom') throw new Error('cannot apply boom');
-              return [...context.names, event.name];
-            },
-          }),
-        },
-      },
-    });
+  it('refuses a command whose events its own machine fails to apply, storing nothing', async () => {
+    const fragile = fragileMachine((name) => name === 'boom');
     const Fragile = defineAggregate({ name: 'Fragile', machine: fragile });
     const seen: InspectionEvent[] = [];
     await using app = new Application({ inspect: (event) => seen.push(event) });
     const id = randomUUID();
     const aggregate = await app.repository.create(Fragile, id);
     await aggregate.execute({ type: 'add', name: 'ok' });
-    await expect(aggregate.execute({ type: 'add', name: 'boom' })).rejects.toThrow(
-      ProgrammingError,
+    const error = await aggregate.execute({ type: 'add', name: 'boom' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProgrammingError);
+    expect((error as Error).message).toMatch(
+      /command 'add' emitted 'Added', and applying it in state .* threw: cannot apply boom/,
+    );
+    // Deciding applies the events before they are stored: nothing was appended.
+    expect(await app.recorder.selectEvents(Fragile.streamName(id))).toHaveLength(1);
+    expect(lifecycleStates(seen).get(`lifecycle:Fragile-${id}`)?.at(-1)).toBe('ready');
+    expect(aggregate.version).toBe(0);
+    await aggregate.execute({ type: 'add', name: 'next' });
+    expect(aggregate.getSnapshot().context.names).toEqual(['ok', 'next']);
+  });
+
+  it('fails when the machine throws applying events it applied when deciding, and the aggregate is reloaded', async () => {
+    // Applying 'flaky' throws once, the second time: when deciding it applies, after storing not.
+    let flakyApplications = 0;
+    const fragile = fragileMachine((name) => name === 'flaky' && ++flakyApplications === 2);
+    const Fragile = defineAggregate({ name: 'Fragile', machine: fragile });
+    const seen: InspectionEvent[] = [];
+    await using app = new Application({ inspect: (event) => seen.push(event) });
+    const id = randomUUID();
+    const aggregate = await app.repository.create(Fragile, id);
+    await aggregate.execute({ type: 'add', name: 'ok' });
+    await expect(aggregate.execute({ type: 'add', name: 'flaky' })).rejects.toThrow(
+      /failed to apply the events of 'add' after they were stored \(version 1\)/,
     );
     expect(lifecycleStates(seen).get(`lifecycle:Fragile-${id}`)?.at(-1)).toBe('failed');
     expect(app.repository.instanceOf(Fragile, id)).toBeUndefined();
-    // The event was stored, so every later load fails, naming it.
-    const error = await app.repository.get(Fragile, id).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DecodingError);
-    expect((error as Error).message).toMatch(/'Fragile.Added' at revision 1 .*cannot apply boom/);
-    // The same with nobody watching (the actor takes the folded state instead of a send).
+    // The event was stored; the next get reloads the aggregate from the store.
+    const reloaded = await app.repository.get(Fragile, id);
+    expect(reloaded.getSnapshot().context.names).toEqual(['ok', 'flaky']);
+    expect(reloaded.version).toBe(1);
+    // The same with nobody watching (the actor takes the decided state instead of a send, so
+    // only a machine that decides one way and applies another reaches this path).
+    flakyApplications = 0;
     await using quiet = new Application();
     const other = await quiet.repository.create(Fragile, randomUUID());
-    await other.execute({ type: 'add', name: 'ok' });
-    await expect(other.execute({ type: 'add', name: 'boom' })).rejects.toThrow(ProgrammingError);
-    expect(quiet.repository.instanceOf(Fragile, other.aggregateId)).toBeUndefined();
-    expect(other.getSnapshot().context.names).toEqual(['ok']);
+    await other.execute({ type: 'add', name: 'flaky' });
+    expect(other.getSnapshot().context.names).toEqual(['flaky']);
+    expect(flakyApplications).toBe(1);
+  });
+
+  it('names the stream, revision and type when a stored event fails to apply on load', async () => {
+    let failing = false;
+    const Fragile = defineAggregate({
+      name: 'Fragile',
+      machine: fragileMachine((name) => failing && name === 'later-boom'),
+    });
+    await using app = new Application();
+    const id = randomUUID();
+    const aggregate = await app.repository.create(Fragile, id);
+    await aggregate.execute({ type: 'add', name: 'ok' });
+    await aggregate.execute({ type: 'add', name: 'later-boom' });
+    failing = true; // the machine changed since the event was stored
+    const error = await app.repository.get(Fragile, id, { version: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DecodingError);
+    expect((error as Error).message).toMatch(
+      /'Fragile.Added' at revision 1 .*cannot apply later-boom/,
+    );
   });
 
   it('applies the same way whether anyone watches the actor or not', async () => {

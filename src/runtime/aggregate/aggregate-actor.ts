@@ -17,14 +17,20 @@ import { Actor } from 'xstate';
 import { ProgrammingError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
 import type { ExecuteMetadataOptions } from './command-ids.js';
-import { hasEnabledTransition, pureTransition } from './decide.js';
 import type { AggregateDefinition, CommandOf, DomainEventOf } from './define-aggregate.js';
+import { hasEnabledTransition, pureTransition } from './pure-transition.js';
 
 /** A domain event as it was recorded: the event and its notification (with the commit id). */
 export interface Recording<E extends EventObject = EventObject> {
   readonly event: E;
   /** The stored event with `id`: the `$all` commit position of its append (a `bigint`). */
   readonly notification: Notification;
+}
+
+/** A state computed ahead by a pure fold: `to` is what the events make of `from`. */
+export interface EvolvedState {
+  readonly from: AnyMachineSnapshot;
+  readonly to: AnyMachineSnapshot;
 }
 
 /** Options of {@link AggregateActor.execute}. */
@@ -122,11 +128,22 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
   /**
    * Applies stored domain events (runtime use only).
    *
+   * @param evolved the state they lead to from the current one, when the command path already
+   *   computed it (deciding checks that the events apply); unwatched, the actor takes it as is.
    * @returns false if the machine took no transition for one of them (nothing after it applied).
    * @internal
    */
-  applyStored(events: readonly EventObject[], lastVersion: number): boolean {
-    const applied = this.#observed() ? this.#sendAll(events) : this.#foldAll(events);
+  applyStored(
+    events: readonly EventObject[],
+    lastVersion: number,
+    evolved?: EvolvedState,
+  ): boolean {
+    let applied: boolean;
+    if (this.#observed()) applied = this.#sendAll(events);
+    else if (evolved !== undefined && evolved.from === this.getSnapshot()) {
+      (this as unknown as { _snapshot: AnyMachineSnapshot })._snapshot = evolved.to;
+      applied = true;
+    } else applied = this.#foldAll(events);
     if (applied) this.#version = lastVersion;
     return applied;
   }
@@ -174,15 +191,13 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
   #foldAll(events: readonly EventObject[]): boolean {
     let snapshot = this.getSnapshot() as AnyMachineSnapshot;
     for (const event of events) {
-      let next: AnyMachineSnapshot;
       try {
-        next = pureTransition(this.definition.machine, snapshot, event)[0];
+        const step = pureTransition(this.definition.machine, snapshot, event);
+        if (!step.enabled || step.snapshot.status === 'error') return false;
+        snapshot = step.snapshot;
       } catch {
         return false;
       }
-      if (next.status === 'error') return false;
-      if (next === snapshot && !hasEnabledTransition(snapshot, event)) return false;
-      snapshot = next;
     }
     (this as unknown as { _snapshot: AnyMachineSnapshot })._snapshot = snapshot;
     return true;

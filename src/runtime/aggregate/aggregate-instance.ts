@@ -327,7 +327,8 @@ export class AggregateInstance {
           leave(this.#version);
           return recordings;
         }
-        const events = decide(subject, actor.getSnapshot() as AnyMachineSnapshot, checked);
+        const decidedOn = actor.getSnapshot() as AnyMachineSnapshot;
+        const { events, evolved } = decide(subject, decidedOn, checked);
         if (events.length === 0) {
           leave(this.#version);
           return [];
@@ -377,7 +378,7 @@ export class AggregateInstance {
           continue;
         }
         const last = first + events.length - 1;
-        if (!actor.applyStored(events, last)) {
+        if (!actor.applyStored(events, last, { from: decidedOn, to: evolved })) {
           this.#dropActor('crash');
           this.#runtime.onCrash?.(this);
           throw new ProgrammingError(

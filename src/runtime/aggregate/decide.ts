@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { ActorScope, AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
-import { createActor } from 'xstate';
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { CommandRejectedError, ProgrammingError } from '../../core/errors.js';
 import {
   describeIssues,
@@ -13,56 +12,7 @@ import {
   validateWithSchema,
 } from '../../core/standard-schema.js';
 import type { AggregateDefinition } from './define-aggregate.js';
-
-/** An action as a pure transition reports it (`{ type, params }`; `xstate.emit` for emits). */
-interface ResolvedAction {
-  readonly type: string;
-  readonly params?: unknown;
-}
-
-/** One inert actor scope per machine, reused by every pure transition of that machine. */
-interface InertScope {
-  readonly scope: ActorScope<AnyMachineSnapshot, EventObject>;
-  actions: ResolvedAction[];
-}
-const scopes = new WeakMap<AnyStateMachine, InertScope>();
-
-/**
- * XState's pure transition — what `transition(machine, snapshot, event)` computes, with the
- * actions it would run returned instead of executed — on an inert scope created once per machine.
- * `transition()` builds a whole actor and actor system per call, which dominated the command
- * path; aggregate machines spawn no children, so one scope can serve every call.
- */
-export function pureTransition(
-  machine: AnyStateMachine,
-  snapshot: AnyMachineSnapshot,
-  event: EventObject,
-): [AnyMachineSnapshot, ResolvedAction[]] {
-  let inert = scopes.get(machine);
-  if (inert === undefined) {
-    const self = createActor(machine);
-    const created: InertScope = {
-      actions: [],
-      scope: {
-        self,
-        id: '',
-        sessionId: '',
-        logger: () => undefined,
-        defer: () => undefined,
-        emit: () => undefined,
-        stopChild: () => undefined,
-        system: self.system,
-        actionExecutor: (action: ResolvedAction) => created.actions.push(action),
-      } as unknown as ActorScope<AnyMachineSnapshot, EventObject>,
-    };
-    inert = created;
-    scopes.set(machine, inert);
-  }
-  const actions: ResolvedAction[] = [];
-  inert.actions = actions;
-  const next = machine.transition(snapshot, event, inert.scope) as AnyMachineSnapshot;
-  return [next, actions];
-}
+import { pureTransition, type Step } from './pure-transition.js';
 
 /** The aggregate a decision is about, for error messages. */
 export interface DecisionSubject {
@@ -121,10 +71,18 @@ export function validateCommand(
   return outcome instanceof Promise ? outcome.then(accept) : accept(outcome);
 }
 
+/** What a command decided: its domain events, and the state they lead to. */
+export interface Decision {
+  /** The emitted domain events (empty when an enabled transition emitted nothing). */
+  readonly events: EventObject[];
+  /** The snapshot after applying `events` to the one decided on (that one when none). */
+  readonly evolved: AnyMachineSnapshot;
+}
+
 /**
- * The domain events `command` emits in `snapshot`, checked to be applicable in order.
+ * The domain events `command` emits in `snapshot`, applied in order to check they can be (so a
+ * command never stores an event its own machine can't apply).
  *
- * @returns the events (empty when an enabled transition emitted nothing).
  * @throws CommandRejectedError when no transition is enabled for the command (not handled in
  *   this state, or its guard is false).
  * @throws ProgrammingError when the command's transition changes context or state, emits an
@@ -134,48 +92,36 @@ export function decide(
   subject: DecisionSubject,
   snapshot: AnyMachineSnapshot,
   command: EventObject,
-): EventObject[] {
+): Decision {
   const { definition } = subject;
-  let next: AnyMachineSnapshot;
-  let actions: readonly ResolvedAction[];
+  let step: Step;
   try {
-    [next, actions] = pureTransition(definition.machine, snapshot, command);
+    step = pureTransition(definition.machine, snapshot, command);
   } catch (error) {
     throw new ProgrammingError(
       `${definition.name} '${subject.aggregateId}': deciding '${command.type}' in state ${JSON.stringify(snapshot.value)} threw: ${(error as Error).message}`,
       { cause: error },
     );
   }
+  const next = step.snapshot;
   if (next.context !== snapshot.context || !sameValue(next.value, snapshot.value)) {
     throw new ProgrammingError(
       `Aggregate '${definition.name}': command transition '${command.type}' in state ${JSON.stringify(snapshot.value)} changed ${next.context !== snapshot.context ? 'context' : `state (to ${JSON.stringify(next.value)})`}. A command must only emit domain events.`,
     );
   }
   const events: EventObject[] = [];
-  for (const action of actions) {
+  for (const action of step.actions) {
     if (action.type === 'xstate.emit') events.push((action.params as { event: EventObject }).event);
   }
-  if (events.length === 0) {
-    if (!hasEnabledTransition(snapshot, command)) {
-      throw reject(
-        subject,
-        snapshot,
-        command.type,
-        'no enabled transition in this state (not handled here, or its guard is false)',
-      );
-    }
-    return events;
+  if (events.length === 0 && !step.enabled) {
+    throw reject(
+      subject,
+      snapshot,
+      command.type,
+      'no enabled transition in this state (not handled here, or its guard is false)',
+    );
   }
-  checkApplicable(subject, snapshot, events, command.type);
-  return events;
-}
-
-/**
- * True when `event` selects a transition in `snapshot` (guards evaluated), also a transition with
- * no target and no actions — which XState's `snapshot.can()` does not count.
- */
-export function hasEnabledTransition(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
-  return (snapshot.machine.getTransitionData(snapshot, event)?.length ?? 0) > 0;
+  return { events, evolved: applyEmitted(subject, snapshot, events, command.type) };
 }
 
 /**
@@ -217,31 +163,43 @@ export function evolve(
   events: readonly EventObject[],
 ): AnyMachineSnapshot {
   let state = snapshot;
-  for (const event of events) state = pureTransition(definition.machine, state, event)[0];
+  for (const event of events) state = pureTransition(definition.machine, state, event).snapshot;
   return state;
 }
 
-function checkApplicable(
+function applyEmitted(
   subject: DecisionSubject,
   snapshot: AnyMachineSnapshot,
   events: readonly EventObject[],
   commandType: string,
-): void {
+): AnyMachineSnapshot {
   const { definition } = subject;
+  const emitted = (event: EventObject) =>
+    `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}'`;
   let state = snapshot;
-  events.forEach((event, index) => {
+  for (const event of events) {
     if (!definition.eventTypes.has(event.type)) {
       throw new ProgrammingError(
-        `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}', which is not a domain event of the machine (no transition applies it)`,
+        `${emitted(event)}, which is not a domain event of the machine (no transition applies it)`,
       );
     }
-    if (!hasEnabledTransition(state, event)) {
+    let step: Step;
+    try {
+      step = pureTransition(definition.machine, state, event);
+    } catch (error) {
       throw new ProgrammingError(
-        `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}', which can't be applied in state ${JSON.stringify(state.value)}`,
+        `${emitted(event)}, and applying it in state ${JSON.stringify(state.value)} threw: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
       );
     }
-    if (index < events.length - 1) state = pureTransition(definition.machine, state, event)[0];
-  });
+    if (!step.enabled) {
+      throw new ProgrammingError(
+        `${emitted(event)}, which can't be applied in state ${JSON.stringify(state.value)}`,
+      );
+    }
+    state = step.snapshot;
+  }
+  return state;
 }
 
 function reject(

@@ -8,8 +8,8 @@
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { DecodingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
-import { hasEnabledTransition, pureTransition } from './decide.js';
 import type { AggregateDefinition } from './define-aggregate.js';
+import { pureTransition } from './pure-transition.js';
 
 /**
  * Folds `events` (decoded from `stored`, same order) into `snapshot`.
@@ -26,16 +26,16 @@ export function replay(
   let state = snapshot;
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as EventObject;
-    let next: AnyMachineSnapshot;
+    let next = state;
+    let enabled = false;
     let failure: unknown;
     try {
-      next = pureTransition(definition.machine, state, event)[0];
+      ({ snapshot: next, enabled } = pureTransition(definition.machine, state, event));
       if (next.status === 'error') failure = next.error;
     } catch (error) {
-      next = state;
       failure = error ?? new Error('the transition threw');
     }
-    if (failure !== undefined || (next === state && !hasEnabledTransition(state, event))) {
+    if (failure !== undefined || !enabled) {
       const record = stored[index] as StoredEvent;
       throw new DecodingError(
         {

@@ -1,0 +1,215 @@
+/**
+ * XState's pure transition — what `transition(machine, snapshot, event)` computes, with the
+ * actions it would run returned instead of executed — as the command path needs it: on one inert
+ * actor scope per machine, and with a shortcut for the transitions aggregates are made of.
+ *
+ * @module
+ */
+import type { ActorScope, AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import { createActor } from 'xstate';
+
+/** An action as a pure transition reports it (`{ type, params }`; `xstate.emit` for emits). */
+export interface ResolvedAction {
+  readonly type: string;
+  readonly params?: unknown;
+}
+
+/** The outcome of one pure transition. */
+export interface Step {
+  readonly snapshot: AnyMachineSnapshot;
+  readonly actions: readonly ResolvedAction[];
+  /**
+   * Whether the event selected a transition (guards evaluated), also one with no target and no
+   * actions, which leaves the snapshot as it was — and which XState's `snapshot.can()` does not
+   * count.
+   */
+  readonly enabled: boolean;
+}
+
+/** XState's transition definition, as `getTransitionData` returns it. */
+interface TransitionData {
+  readonly target: readonly unknown[] | undefined;
+  readonly actions: readonly unknown[];
+}
+
+/** A built-in action (assign, emit, raise, …) as XState resolves it. */
+interface BuiltinAction {
+  readonly type: string;
+  resolve(
+    scope: ActorScope<AnyMachineSnapshot, EventObject>,
+    snapshot: AnyMachineSnapshot,
+    args: unknown,
+    params: unknown,
+    action: unknown,
+    extra: unknown,
+  ): [AnyMachineSnapshot, unknown, unknown];
+}
+
+interface StateNodeLike {
+  readonly always?: readonly unknown[];
+  readonly states?: Readonly<Record<string, StateNodeLike>>;
+}
+
+/** The inert scope of a machine, and whether its transitions may take the shortcut. */
+interface MachineRuntime {
+  readonly scope: ActorScope<AnyMachineSnapshot, EventObject>;
+  /** Actions the current full transition reported. */
+  collected: ResolvedAction[];
+  /** No state node has eventless (`always`) transitions. */
+  readonly shortcut: boolean;
+}
+const runtimes = new WeakMap<AnyStateMachine, MachineRuntime>();
+
+function runtimeOf(machine: AnyStateMachine): MachineRuntime {
+  let runtime = runtimes.get(machine);
+  if (runtime !== undefined) return runtime;
+  // `transition()` builds a whole actor and actor system per call, which dominated the command
+  // path; aggregate machines spawn no children, so one scope can serve every call.
+  const self = createActor(machine);
+  const created: MachineRuntime = {
+    collected: [],
+    shortcut: !hasEventless(machine.root as unknown as StateNodeLike),
+    scope: {
+      self,
+      id: '',
+      sessionId: '',
+      logger: () => undefined,
+      defer: () => undefined,
+      emit: () => undefined,
+      stopChild: () => undefined,
+      system: self.system,
+      actionExecutor: (action: ResolvedAction) => created.collected.push(action),
+    } as unknown as ActorScope<AnyMachineSnapshot, EventObject>,
+  };
+  runtime = created;
+  runtimes.set(machine, runtime);
+  return runtime;
+}
+
+function hasEventless(node: StateNodeLike): boolean {
+  if ((node.always?.length ?? 0) > 0) return true;
+  return Object.values(node.states ?? {}).some(hasEventless);
+}
+
+/** One empty action list for every step that reports none. */
+const NO_ACTIONS: readonly ResolvedAction[] = Object.freeze([]);
+
+/**
+ * The pure transition of `event` in `snapshot`.
+ *
+ * In a machine without eventless transitions, an event that selects one transition with no
+ * target, whose actions are only `assign`s, `emit`s and custom actions, takes a shortcut: XState
+ * itself selects the transition (`getTransitionData`) and resolves those actions (their own
+ * `resolve`), but the microstep around them — exit and entry sets, which are empty, the eventless
+ * transitions, which there are none of, inspection events on the inert scope — is skipped. Every
+ * other transition runs XState's full macrostep. Both give the same snapshot and actions.
+ */
+export function pureTransition(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+): Step {
+  const runtime = runtimeOf(machine);
+  if (runtime.shortcut && snapshot.status === 'active' && !event.type.startsWith('xstate.')) {
+    const transitions = machine.getTransitionData(snapshot, event) as readonly TransitionData[];
+    if (transitions.length === 0) return { snapshot, actions: NO_ACTIONS, enabled: false };
+    const step =
+      transitions.length === 1
+        ? targetless(machine, runtime, snapshot, event, transitions[0] as TransitionData)
+        : undefined;
+    if (step !== undefined) return step;
+  }
+  const collected: ResolvedAction[] = [];
+  runtime.collected = collected;
+  const next = machine.transition(snapshot, event, runtime.scope) as AnyMachineSnapshot;
+  return {
+    snapshot: next,
+    actions: collected,
+    enabled: next !== snapshot || hasEnabledTransition(snapshot, event),
+  };
+}
+
+/**
+ * The shortcut: resolves the actions of a targetless transition the way XState's
+ * `resolveAndExecuteActionsWithContext` does.
+ *
+ * @returns undefined when the transition has a target or a built-in action other than `assign`
+ *   and `emit` (raise, sendTo, enqueueActions, spawnChild…): those take the full macrostep.
+ */
+function targetless(
+  machine: AnyStateMachine,
+  runtime: MachineRuntime,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+  transition: TransitionData,
+): Step | undefined {
+  if (transition.target !== undefined) return undefined;
+  const implementations = machine.implementations.actions as Record<string, unknown>;
+  let state = snapshot;
+  let actions: ResolvedAction[] | undefined;
+  for (const action of transition.actions) {
+    const inline = typeof action === 'function';
+    const type = inline
+      ? undefined
+      : typeof action === 'string'
+        ? action
+        : (action as { type: string }).type;
+    const resolved = inline ? action : implementations[type as string];
+    const params =
+      inline || typeof action === 'string' || !('params' in (action as object))
+        ? undefined
+        : paramsOf(action as { params: unknown }, state, event);
+    if (resolved === undefined || !('resolve' in (resolved as object))) {
+      // A custom action: the full transition reports it without running it.
+      actions ??= [];
+      actions.push({
+        type: type ?? ((resolved as { name?: string }).name || '(anonymous)'),
+        params,
+      });
+      continue;
+    }
+    const builtin = resolved as BuiltinAction;
+    if (builtin.type !== 'xstate.assign' && builtin.type !== 'xstate.emit') return undefined;
+    const args = {
+      context: state.context,
+      event,
+      self: runtime.scope.self,
+      system: runtime.scope.system,
+    };
+    const [next, resolvedParams] = builtin.resolve(
+      runtime.scope,
+      state,
+      args,
+      params,
+      builtin,
+      NO_EXTRA,
+    );
+    state = next;
+    if (builtin.type === 'xstate.emit') {
+      actions ??= [];
+      actions.push({ type: builtin.type, params: resolvedParams });
+    }
+  }
+  return { snapshot: state, actions: actions ?? NO_ACTIONS, enabled: true };
+}
+
+/** `assign` and `emit` read neither the internal queue nor deferred actor ids. */
+const NO_EXTRA = Object.freeze({ internalQueue: Object.freeze([]), deferredActorIds: undefined });
+
+function paramsOf(
+  action: { params: unknown },
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+): unknown {
+  return typeof action.params === 'function'
+    ? (action.params as (args: unknown) => unknown)({ context: snapshot.context, event })
+    : action.params;
+}
+
+/**
+ * True when `event` selects a transition in `snapshot` (guards evaluated), also a transition with
+ * no target and no actions — which XState's `snapshot.can()` does not count.
+ */
+export function hasEnabledTransition(snapshot: AnyMachineSnapshot, event: EventObject): boolean {
+  return (snapshot.machine.getTransitionData(snapshot, event)?.length ?? 0) > 0;
+}
