@@ -18,9 +18,9 @@ import {
 } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
 import { AggregateActor, type ExecuteOptions, type Recording } from './aggregate-actor.js';
-import type { AggregateRuntimeSettings } from './aggregate-runtime.js';
+import type { AggregateRuntimeSettings, Settles } from './aggregate-runtime.js';
 import { CommandIdIndex, commandMetadata, eventIdsFor } from './command-ids.js';
-import { checkEmittedSchemas, decide, validateCommand } from './decide.js';
+import { checkEmittedSchemas, type DecisionSubject, decide, validateCommand } from './decide.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 import { decodeEvent, encodeEvents } from './event-codec.js';
 import { replay } from './replay.js';
@@ -45,7 +45,7 @@ function startLifecycle(
 /** Called when an instance's first append succeeded (so the repository can cache it). */
 export type OnPersisted = (instance: AggregateInstance) => void;
 
-export class AggregateInstance {
+export class AggregateInstance implements Settles {
   readonly definition: AggregateDefinition;
   readonly aggregateId: string;
   readonly streamName: string;
@@ -242,9 +242,7 @@ export class AggregateInstance {
     if (this.#stopped || this.#runtime.isClosed?.() === true) {
       return Promise.reject(this.#closedError());
     }
-    const work = this.#enqueue(() => this.#run(command, options));
-    this.#runtime.track?.(work);
-    return work;
+    return this.#enqueue(() => this.#run(command, options));
   }
 
   /** Queues a read of the events stored after the current version, and applies them. */
@@ -289,14 +287,20 @@ export class AggregateInstance {
     // An idle mailbox starts the work at once (one promise hop less); otherwise it queues.
     const idle = this.#pending === 0;
     this.#pending++;
+    if (idle) this.#runtime.onBusy?.(this, true);
     const result = idle ? work() : this.#tail.then(work);
     this.#tail = result.then(this.#dequeued, this.#dequeued);
     return result;
   }
 
   readonly #dequeued = (): void => {
-    this.#pending--;
+    if (--this.#pending === 0) this.#runtime.onBusy?.(this, false);
   };
+
+  /** Resolves once the commands queued so far have settled. */
+  settled(): Promise<void> {
+    return this.#tail.then(ignore, ignore);
+  }
 
   async #run(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
     const actor = this.actor();
@@ -314,9 +318,8 @@ export class AggregateInstance {
     const leave = (version: number) => {
       if (executing) lifecycle.send({ type: 'executed', version });
     };
-    const subject = { definition: this.definition, aggregateId: this.aggregateId };
     try {
-      const validated = validateCommand(subject, actor.getSnapshot(), command);
+      const validated = validateCommand(this, actor.getSnapshot(), command);
       const checked = validated instanceof Promise ? await validated : validated;
       const metadata = commandMetadata(options);
       const { commandId } = options;
@@ -328,7 +331,7 @@ export class AggregateInstance {
           return recordings;
         }
         const decidedOn = actor.getSnapshot() as AnyMachineSnapshot;
-        const { events, evolved } = decide(subject, decidedOn, checked);
+        const { events, evolved } = decide(this, decidedOn, checked);
         if (events.length === 0) {
           leave(this.#version);
           return [];
@@ -508,6 +511,8 @@ async function decodeAll(
     ? Promise.all(decoded)
     : (decoded as EventObject[]);
 }
+
+function ignore(): void {}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -36,6 +36,15 @@ export interface AggregateRuntimeSettings {
   isClosed?(): boolean;
   /** An aggregate's machine failed to apply its own stored events: forget the instance. */
   onCrash?(instance: { readonly streamName: string }): void;
-  /** Keeps a queued command in view until it settles, so closing can wait for it. */
-  track?(work: Promise<unknown>): void;
+  /**
+   * An aggregate's mailbox got work (`busy` true) or emptied (false), so closing can wait for
+   * the queued commands of every busy aggregate (created ones not yet cached too).
+   */
+  onBusy?(aggregate: Settles, busy: boolean): void;
+}
+
+/** What closing waits for: an aggregate whose queued work settles. */
+export interface Settles {
+  /** Resolves once the work queued so far has settled (whatever its outcome). */
+  settled(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import type { AnyStateMachine } from 'xstate';
 import { ProgrammingError } from '../../core/errors.js';
 import type { AggregateActor } from './aggregate-actor.js';
 import { AggregateInstance } from './aggregate-instance.js';
-import type { AggregateRuntimeSettings } from './aggregate-runtime.js';
+import type { AggregateRuntimeSettings, Settles } from './aggregate-runtime.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 
 /** Options of {@link Repository.get}. */
@@ -24,8 +24,8 @@ export class Repository {
   readonly #loading = new Map<string, Promise<AggregateInstance>>();
   /** Every aggregate definition used with this repository, by name. */
   readonly #definitions = new Map<string, AggregateDefinition>();
-  /** Commands queued or running (of cached and of created, not yet stored, aggregates). */
-  readonly #inFlight = new Set<Promise<unknown>>();
+  /** Aggregates with commands queued or running (cached ones, and created ones not yet stored). */
+  readonly #busy = new Set<Settles>();
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -34,10 +34,9 @@ export class Repository {
       ...runtime,
       isClosed: () => this.#closed,
       onCrash: (instance) => this.#cache.delete(instance.streamName),
-      track: (work) => {
-        this.#inFlight.add(work);
-        const forget = () => this.#inFlight.delete(work);
-        work.then(forget, forget);
+      onBusy: (aggregate, busy) => {
+        if (busy) this.#busy.add(aggregate);
+        else this.#busy.delete(aggregate);
       },
     };
     if (runtime.idleTimeoutMs > 0 && Number.isFinite(runtime.idleTimeoutMs)) {
@@ -146,7 +145,7 @@ export class Repository {
     this.#closed = true;
     clearInterval(this.#sweeper);
     await Promise.allSettled(this.#loading.values());
-    await Promise.allSettled(this.#inFlight);
+    await Promise.all([...this.#busy].map((aggregate) => aggregate.settled()));
     await Promise.all([...this.#cache.values()].map((instance) => instance.stop()));
     this.#cache.clear();
   }
