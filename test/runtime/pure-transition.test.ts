@@ -6,9 +6,11 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import {
+  type AnyActorRef,
   type AnyMachineSnapshot,
   type AnyStateMachine,
   assign,
+  createMachine,
   type EventObject,
   emit,
   enqueueActions,
@@ -29,7 +31,15 @@ function observable(
 ) {
   return {
     value: snapshot.value,
-    context: snapshot.context,
+    // Spawned actors differ by system: compare them by id.
+    context: Object.fromEntries(
+      Object.entries(snapshot.context as object).map(([key, value]) => [
+        key,
+        typeof value === 'object' && value !== null && 'sessionId' in value
+          ? `actor ${(value as AnyActorRef).id}`
+          : value,
+      ]),
+    ),
     status: snapshot.status,
     children: Object.keys(snapshot.children),
     tags: [...snapshot.tags].sort(),
@@ -153,6 +163,43 @@ describe('pureTransition', () => {
       { type: 'Added', n: 100 },
     ]);
     expect(full).toBe(0);
+  });
+
+  it('merges assigns as XState does: functions, objects of values and updaters, one after another', () => {
+    const machine = setup({
+      types: {
+        context: {} as { a: number; b: string; list: number[] },
+        events: {} as { type: 'Set'; n: number },
+      },
+    }).createMachine({
+      context: { a: 0, b: '', list: [] },
+      on: {
+        Set: {
+          actions: [
+            assign(({ context, event }) => ({ a: context.a + event.n })),
+            assign({ b: 'set', list: ({ context }) => [...context.list, context.a] }),
+            assign({ a: ({ context }) => context.a * 10 }),
+          ],
+        },
+      },
+    });
+    expect(
+      compare(machine, [
+        { type: 'Set', n: 1 },
+        { type: 'Set', n: 2 },
+      ]),
+    ).toBe(0);
+  });
+
+  it('takes the full macrostep for an assign that spawns an actor', () => {
+    const machine = setup({
+      types: { context: {} as { child: AnyActorRef | null }, events: {} as { type: 'Adopted' } },
+      actors: { child: createMachine({}) },
+    }).createMachine({
+      context: { child: null },
+      on: { Adopted: { actions: assign({ child: ({ spawn }) => spawn('child', { id: 'kid' }) }) } },
+    });
+    expect(compare(machine, [{ type: 'Adopted' }])).toBe(1);
   });
 
   it('takes the full macrostep for eventless transitions, raise, enqueueActions and parallel regions', () => {

@@ -99,9 +99,10 @@ const NO_ACTIONS: readonly ResolvedAction[] = Object.freeze([]);
  *
  * In a machine without eventless transitions, an event that selects one transition with no
  * target, whose actions are only `assign`s, `emit`s and custom actions, takes a shortcut: XState
- * itself selects the transition (`getTransitionData`) and resolves those actions (their own
- * `resolve`), but the microstep around them — exit and entry sets, which are empty, the eventless
- * transitions, which there are none of, inspection events on the inert scope — is skipped. Every
+ * itself selects the transition (`getTransitionData`) and resolves the emits (their own
+ * `resolve`); assigns merge their update into a copy of the context, as XState's do; the
+ * microstep around them — exit and entry sets, which are empty, the eventless transitions, which
+ * there are none of, inspection events on the inert scope — is skipped. Every
  * other transition runs XState's full macrostep. Both give the same snapshot and actions.
  */
 export function pureTransition(
@@ -169,31 +170,92 @@ function targetless(
       continue;
     }
     const builtin = resolved as BuiltinAction;
-    if (builtin.type !== 'xstate.assign' && builtin.type !== 'xstate.emit') return undefined;
-    const args = {
-      context: state.context,
-      event,
-      self: runtime.scope.self,
-      system: runtime.scope.system,
-    };
-    const [next, resolvedParams] = builtin.resolve(
-      runtime.scope,
-      state,
-      args,
-      params,
-      builtin,
-      NO_EXTRA,
-    );
-    state = next;
-    if (builtin.type === 'xstate.emit') {
+    if (builtin.type === 'xstate.assign') {
+      const assigned = assign(builtin as unknown as AssignAction, state, event, params, runtime);
+      if (assigned === undefined) return undefined;
+      state = assigned;
+    } else if (builtin.type === 'xstate.emit') {
+      const args = {
+        context: state.context,
+        event,
+        self: runtime.scope.self,
+        system: runtime.scope.system,
+      };
+      const [, resolvedParams] = builtin.resolve(
+        runtime.scope,
+        state,
+        args,
+        params,
+        builtin,
+        NO_EXTRA,
+      );
       actions ??= [];
       actions.push({ type: builtin.type, params: resolvedParams });
+    } else {
+      return undefined;
     }
   }
   return { snapshot: state, actions: actions ?? NO_ACTIONS, enabled: true };
 }
 
-/** `assign` and `emit` read neither the internal queue nor deferred actor ids. */
+/** XState's `assign(…)` action: a function of the context, or an object of property updates. */
+interface AssignAction {
+  readonly assignment: ((args: unknown, params: unknown) => object) | Record<string, unknown>;
+}
+
+/** Thrown by the shortcut's `spawn`: an assign that spawns takes the full macrostep. */
+const SPAWNS = Symbol('spawns');
+const refuseSpawn = (): never => {
+  throw SPAWNS;
+};
+
+/**
+ * What `assign` makes of `snapshot` (XState's semantics: the partial update merged into a copy
+ * of the context). The snapshot is copied as XState clones one; value, tags and nodes stay the
+ * same, as a targetless transition keeps them.
+ *
+ * @returns undefined when the assignment spawns an actor (or there is no context to assign to):
+ *   those take the full macrostep, which handles children and reports the error.
+ */
+function assign(
+  action: AssignAction,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+  params: unknown,
+  runtime: MachineRuntime,
+): AnyMachineSnapshot | undefined {
+  const context = snapshot.context as object | undefined;
+  if (!context) return undefined;
+  const { assignment } = action;
+  const args = {
+    context,
+    event,
+    spawn: refuseSpawn,
+    self: runtime.scope.self,
+    system: runtime.scope.system,
+  };
+  let partial: object;
+  try {
+    if (typeof assignment === 'function') partial = assignment(args, params);
+    else {
+      const updates: Record<string, unknown> = {};
+      for (const key of Object.keys(assignment)) {
+        const update = assignment[key];
+        updates[key] =
+          typeof update === 'function'
+            ? (update as (args: unknown, params: unknown) => unknown)(args, params)
+            : update;
+      }
+      partial = updates;
+    }
+  } catch (error) {
+    if (error === SPAWNS) return undefined;
+    throw error;
+  }
+  return { ...snapshot, context: { ...context, ...partial } } as AnyMachineSnapshot;
+}
+
+/** `emit` reads neither the internal queue nor deferred actor ids. */
 const NO_EXTRA = Object.freeze({ internalQueue: Object.freeze([]), deferredActorIds: undefined });
 
 function paramsOf(
