@@ -72,6 +72,8 @@ function compare(
         observable(step.snapshot, step.actions),
         `${event.type} in ${JSON.stringify(ours.value)}`,
       ).toEqual(observable(next as AnyMachineSnapshot, actions as never));
+      // The same own keys as XState's snapshots (the shortcut copies them).
+      expect(Object.keys(step.snapshot)).toEqual(Object.keys(next as object));
       expect(step.enabled).toBe(
         machine.getTransitionData(ours as never, event as never).length > 0,
       );

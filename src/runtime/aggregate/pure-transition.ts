@@ -252,7 +252,57 @@ function assign(
     if (error === SPAWNS) return undefined;
     throw error;
   }
-  return { ...snapshot, context: { ...context, ...partial } } as AnyMachineSnapshot;
+  return withContext(snapshot, { ...context, ...partial });
+}
+
+/** The own keys of an XState 5 machine snapshot, in the order `createMachineSnapshot` sets them. */
+const KEYS = [
+  'status',
+  'output',
+  'error',
+  'machine',
+  'context',
+  '_nodes',
+  'value',
+  'tags',
+  'children',
+  'historyValue',
+  'matches',
+  'hasTag',
+  'can',
+  'getMeta',
+  'toJSON',
+] as const;
+const SNAPSHOT_KEYS = KEYS.join(',');
+/** Whether snapshots have those keys (checked once, on the first snapshot copied). */
+let knownShape: boolean | undefined;
+
+/**
+ * A copy of `snapshot` with another context. An object literal of the known keys is an order of
+ * magnitude faster than a spread of the snapshot (V8 builds it without a generic copy); should
+ * XState's snapshots ever have other keys, the spread keeps every one of them.
+ */
+function withContext(snapshot: AnyMachineSnapshot, context: object): AnyMachineSnapshot {
+  knownShape ??= Object.keys(snapshot).join(',') === SNAPSHOT_KEYS;
+  if (!knownShape) return { ...snapshot, context } as AnyMachineSnapshot;
+  const s = snapshot as unknown as Record<(typeof KEYS)[number], unknown>;
+  return {
+    status: s.status,
+    output: s.output,
+    error: s.error,
+    machine: s.machine,
+    context,
+    _nodes: s._nodes,
+    value: s.value,
+    tags: s.tags,
+    children: s.children,
+    historyValue: s.historyValue,
+    matches: s.matches,
+    hasTag: s.hasTag,
+    can: s.can,
+    getMeta: s.getMeta,
+    toJSON: s.toJSON,
+  } as unknown as AnyMachineSnapshot;
 }
 
 /** `emit` reads neither the internal queue nor deferred actor ids. */
