@@ -20,7 +20,7 @@ import type { StoredEvent } from '../../core/stored-event.js';
 import { AggregateActor, type ExecuteOptions, type Recording } from './aggregate-actor.js';
 import type { AggregateRuntimeSettings, Settles } from './aggregate-runtime.js';
 import { CommandIdIndex, commandMetadata, eventIdsFor } from './command-ids.js';
-import { checkEmittedSchemas, type DecisionSubject, decide, validateCommand } from './decide.js';
+import { checkEmittedSchemas, decide, validateCommand } from './decide.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 import { decodeEvent, encodeEvents } from './event-codec.js';
 import { replay } from './replay.js';
