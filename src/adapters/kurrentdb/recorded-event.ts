@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type BinaryEventData, binaryEvent } from '@kurrent/kurrentdb-client';
+import type { BinaryEventData } from '@kurrent/kurrentdb-client';
 import type { EventMetadata, Notification, StoredEvent } from '../../core/stored-event.js';
 
 /** The fields the adapter reads from a client event (from a read or a subscription). */
@@ -28,13 +28,16 @@ export function toEventData(
   event: StoredEvent,
   metadata: EventMetadata = event.metadata,
 ): BinaryEventData {
-  return binaryEvent({
+  // What `binaryEvent()` builds, without its byte-by-byte copy of the data (`Uint8Array.from`):
+  // the client serialises data and metadata when it sends the event, and the bytes of an event
+  // being stored are not changed meanwhile (the runtime never changes them once encoded).
+  return {
     id: event.eventId,
+    contentType: 'application/octet-stream',
     type: event.topic,
     data: event.state,
-    // Serialised by the client when it sends the event; stored events are not changed after.
     metadata,
-  }) as BinaryEventData;
+  };
 }
 
 /**
