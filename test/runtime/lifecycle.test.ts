@@ -52,6 +52,27 @@ function fragileMachine(fails: (name: string) => boolean) {
   });
 }
 
+/**
+ * An inspected application with a Fragile aggregate (see {@link fragileMachine}) that stored 'ok';
+ * `lifecycleState()` is the last state its lifecycle actor showed.
+ */
+async function inspectedFragile(fails: (name: string) => boolean) {
+  const Fragile = defineAggregate({ name: 'Fragile', machine: fragileMachine(fails) });
+  const seen: InspectionEvent[] = [];
+  const app = new Application({ inspect: (event) => seen.push(event) });
+  const id = randomUUID();
+  const aggregate = await app.repository.create(Fragile, id);
+  await aggregate.execute({ type: 'add', name: 'ok' });
+  return {
+    Fragile,
+    app,
+    id,
+    aggregate,
+    lifecycleState: () => lifecycleStates(seen).get(`lifecycle:Fragile-${id}`)?.at(-1),
+    [Symbol.asyncDispose]: () => app.close(),
+  };
+}
+
 describe('aggregate lifecycles', () => {
   it('runs loading → ready → executing → ready → passivated, and failed on a failed load', async () => {
     const seen: InspectionEvent[] = [];
@@ -73,13 +94,8 @@ describe('aggregate lifecycles', () => {
   });
 
   it('refuses a command whose events its own machine fails to apply, storing nothing', async () => {
-    const fragile = fragileMachine((name) => name === 'boom');
-    const Fragile = defineAggregate({ name: 'Fragile', machine: fragile });
-    const seen: InspectionEvent[] = [];
-    await using app = new Application({ inspect: (event) => seen.push(event) });
-    const id = randomUUID();
-    const aggregate = await app.repository.create(Fragile, id);
-    await aggregate.execute({ type: 'add', name: 'ok' });
+    await using fixture = await inspectedFragile((name) => name === 'boom');
+    const { Fragile, app, id, aggregate } = fixture;
     const error = await aggregate.execute({ type: 'add', name: 'boom' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProgrammingError);
     expect((error as Error).message).toMatch(
@@ -87,7 +103,7 @@ describe('aggregate lifecycles', () => {
     );
     // Deciding applies the events before they are stored: nothing was appended.
     expect(await app.recorder.selectEvents(Fragile.streamName(id))).toHaveLength(1);
-    expect(lifecycleStates(seen).get(`lifecycle:Fragile-${id}`)?.at(-1)).toBe('ready');
+    expect(fixture.lifecycleState()).toBe('ready');
     expect(aggregate.version).toBe(0);
     await aggregate.execute({ type: 'add', name: 'next' });
     expect(aggregate.getSnapshot().context.names).toEqual(['ok', 'next']);
@@ -96,17 +112,14 @@ describe('aggregate lifecycles', () => {
   it('fails when the machine throws applying events it applied when deciding, and the aggregate is reloaded', async () => {
     // Applying 'flaky' throws once, the second time: when deciding it applies, after storing not.
     let flakyApplications = 0;
-    const fragile = fragileMachine((name) => name === 'flaky' && ++flakyApplications === 2);
-    const Fragile = defineAggregate({ name: 'Fragile', machine: fragile });
-    const seen: InspectionEvent[] = [];
-    await using app = new Application({ inspect: (event) => seen.push(event) });
-    const id = randomUUID();
-    const aggregate = await app.repository.create(Fragile, id);
-    await aggregate.execute({ type: 'add', name: 'ok' });
+    await using fixture = await inspectedFragile(
+      (name) => name === 'flaky' && ++flakyApplications === 2,
+    );
+    const { Fragile, app, id, aggregate } = fixture;
     await expect(aggregate.execute({ type: 'add', name: 'flaky' })).rejects.toThrow(
       /failed to apply the events of 'add' after they were stored \(version 1\)/,
     );
-    expect(lifecycleStates(seen).get(`lifecycle:Fragile-${id}`)?.at(-1)).toBe('failed');
+    expect(fixture.lifecycleState()).toBe('failed');
     expect(app.repository.instanceOf(Fragile, id)).toBeUndefined();
     // The event was stored; the next get reloads the aggregate from the store.
     const reloaded = await app.repository.get(Fragile, id);
