@@ -44,7 +44,8 @@ describe('a subscriber that stops reading', () => {
     expect(revisions.length).toBeLessThan(3_000);
     call.resume();
 
-    await eventually(() => revisions.length === 3_000, 20_000);
+    // `caught_up` follows the last event of the catch-up in a later message: wait for both.
+    await eventually(() => revisions.length >= 3_000 && caughtUp >= 2, 20_000);
     expect(revisions).toEqual(Array.from({ length: 3_000 }, (_, i) => i));
     expect(caughtUp).toBeGreaterThanOrEqual(2);
 
