@@ -18,7 +18,7 @@ import { ProgrammingError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
 import type { ExecuteMetadataOptions } from './command-ids.js';
 import type { AggregateDefinition, CommandOf, DomainEventOf } from './define-aggregate.js';
-import { hasEnabledTransition, pureTransition } from './pure-transition.js';
+import { foldEvents, hasEnabledTransition } from './pure-transition.js';
 
 /** A domain event as it was recorded: the event and its notification (with the commit id). */
 export interface Recording<E extends EventObject = EventObject> {
@@ -189,17 +189,13 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
    * nothing is lost; other actions of theirs don't run here, as they don't on replay.
    */
   #foldAll(events: readonly EventObject[]): boolean {
-    let snapshot = this.getSnapshot() as AnyMachineSnapshot;
-    for (const event of events) {
-      try {
-        const step = pureTransition(this.definition.machine, snapshot, event);
-        if (!step.enabled || step.snapshot.status === 'error') return false;
-        snapshot = step.snapshot;
-      } catch {
-        return false;
-      }
-    }
-    (this as unknown as { _snapshot: AnyMachineSnapshot })._snapshot = snapshot;
+    const fold = foldEvents(
+      this.definition.machine,
+      this.getSnapshot() as AnyMachineSnapshot,
+      events,
+    );
+    if (!fold.ok) return false;
+    (this as unknown as { _snapshot: AnyMachineSnapshot })._snapshot = fold.snapshot;
     return true;
   }
 

@@ -263,7 +263,7 @@ export class AggregateInstance implements Settles {
 
   /** Stops the live actor for good (the application closes); queued work finishes first. */
   async stop(): Promise<void> {
-    await this.#tail.catch(() => undefined);
+    await this.settled();
     this.#dropActor('stop');
     this.#stopped = true;
   }
@@ -434,10 +434,11 @@ export class AggregateInstance implements Settles {
     const events = await decodeAll(this.definition, stored);
     const last = (stored.at(-1) as StoredEvent).originatorVersion;
     const actor = this.#actor;
-    // Check the whole batch on a throwaway actor first, so the live one never half-applies.
-    const next = replay(this.definition, this.#currentSnapshot(), events, stored);
+    // Fold the whole batch first, so the live one never half-applies; unwatched, it takes that.
+    const current = this.#currentSnapshot();
+    const next = replay(this.definition, current, events, stored);
     if (actor === undefined) this.#snapshot = next;
-    else actor.applyStored(events, last);
+    else actor.applyStored(events, last, { from: current, to: next });
     this.#version = last;
     this.#isNew = false;
     for (const record of stored) this.#noteCommandId(record);

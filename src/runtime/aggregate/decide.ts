@@ -12,7 +12,7 @@ import {
   validateWithSchema,
 } from '../../core/standard-schema.js';
 import type { AggregateDefinition } from './define-aggregate.js';
-import { pureTransition, type Step } from './pure-transition.js';
+import { foldEvents, pureTransition, type Step } from './pure-transition.js';
 
 /** The aggregate a decision is about, for error messages. */
 export interface DecisionSubject {
@@ -176,30 +176,25 @@ function applyEmitted(
   const { definition } = subject;
   const emitted = (event: EventObject) =>
     `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}'`;
-  let state = snapshot;
   for (const event of events) {
     if (!definition.eventTypes.has(event.type)) {
       throw new ProgrammingError(
         `${emitted(event)}, which is not a domain event of the machine (no transition applies it)`,
       );
     }
-    let step: Step;
-    try {
-      step = pureTransition(definition.machine, state, event);
-    } catch (error) {
-      throw new ProgrammingError(
-        `${emitted(event)}, and applying it in state ${JSON.stringify(state.value)} threw: ${(error as Error)?.message ?? String(error)}`,
-        { cause: error },
-      );
-    }
-    if (!step.enabled) {
-      throw new ProgrammingError(
-        `${emitted(event)}, which can't be applied in state ${JSON.stringify(state.value)}`,
-      );
-    }
-    state = step.snapshot;
   }
-  return state;
+  const fold = foldEvents(definition.machine, snapshot, events);
+  if (fold.ok) return fold.snapshot;
+  const event = events[fold.index] as EventObject;
+  const where = `in state ${JSON.stringify(fold.state.value)}`;
+  const { thrown } = fold;
+  if (thrown === undefined) {
+    throw new ProgrammingError(`${emitted(event)}, which can't be applied ${where}`);
+  }
+  throw new ProgrammingError(
+    `${emitted(event)}, and applying it ${where} threw: ${(thrown.error as Error)?.message ?? String(thrown.error)}`,
+    { cause: thrown.error },
+  );
 }
 
 function reject(

@@ -109,8 +109,8 @@ export function decodeEvent(
   return outcome instanceof Promise ? outcome.then(accept) : accept(outcome);
 }
 
-/** Where an event that fails to decode is: for its `DecodingError`. */
-const whereOf = (stored: StoredEvent) => ({
+/** Where an event that fails to decode or apply is: for its `DecodingError`. */
+export const whereOf = (stored: StoredEvent) => ({
   streamName: stored.originatorId,
   revision: stored.originatorVersion,
   eventType: stored.topic,

@@ -102,8 +102,8 @@ const NO_ACTIONS: readonly ResolvedAction[] = Object.freeze([]);
  * itself selects the transition (`getTransitionData`) and resolves the emits (their own
  * `resolve`); assigns merge their update into a copy of the context, as XState's do; the
  * microstep around them — exit and entry sets, which are empty, the eventless transitions, which
- * there are none of, inspection events on the inert scope — is skipped. Every
- * other transition runs XState's full macrostep. Both give the same snapshot and actions.
+ * there are none of, inspection events on the inert scope — is skipped. Every other transition
+ * runs XState's full macrostep. Both give the same snapshot and actions.
  */
 export function pureTransition(
   machine: AnyStateMachine,
@@ -316,6 +316,45 @@ function paramsOf(
   return typeof action.params === 'function'
     ? (action.params as (args: unknown) => unknown)({ context: snapshot.context, event })
     : action.params;
+}
+
+/** How folding events into a snapshot ended: the last snapshot, or the event that didn't apply. */
+export type Fold =
+  | { readonly ok: true; readonly snapshot: AnyMachineSnapshot }
+  | {
+      readonly ok: false;
+      /** Index of the event that didn't apply. */
+      readonly index: number;
+      /** The snapshot it met. */
+      readonly state: AnyMachineSnapshot;
+      /** What its transition threw (or the error it ended in); absent when none was enabled. */
+      readonly thrown?: { readonly error: unknown };
+    };
+
+/**
+ * Folds domain events into `snapshot` with {@link pureTransition}, stopping at the first event
+ * that selects no transition or whose transition throws (the callers say which error that is).
+ */
+export function foldEvents(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  events: readonly EventObject[],
+): Fold {
+  let state = snapshot;
+  for (let index = 0; index < events.length; index++) {
+    let step: Step;
+    try {
+      step = pureTransition(machine, state, events[index] as EventObject);
+    } catch (error) {
+      return { ok: false, index, state, thrown: { error } };
+    }
+    if (step.snapshot.status === 'error') {
+      return { ok: false, index, state, thrown: { error: step.snapshot.error } };
+    }
+    if (!step.enabled) return { ok: false, index, state };
+    state = step.snapshot;
+  }
+  return { ok: true, snapshot: state };
 }
 
 /**

@@ -9,7 +9,8 @@ import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { DecodingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
 import type { AggregateDefinition } from './define-aggregate.js';
-import { pureTransition } from './pure-transition.js';
+import { whereOf } from './event-codec.js';
+import { foldEvents } from './pure-transition.js';
 
 /**
  * Folds `events` (decoded from `stored`, same order) into `snapshot`.
@@ -23,33 +24,14 @@ export function replay(
   events: readonly EventObject[],
   stored: readonly StoredEvent[],
 ): AnyMachineSnapshot {
-  let state = snapshot;
-  for (let index = 0; index < events.length; index++) {
-    const event = events[index] as EventObject;
-    let next = state;
-    let enabled = false;
-    let failure: unknown;
-    try {
-      ({ snapshot: next, enabled } = pureTransition(definition.machine, state, event));
-      if (next.status === 'error') failure = next.error;
-    } catch (error) {
-      failure = error ?? new Error('the transition threw');
-    }
-    if (failure !== undefined || !enabled) {
-      const record = stored[index] as StoredEvent;
-      throw new DecodingError(
-        {
-          streamName: record.originatorId,
-          revision: record.originatorVersion,
-          eventType: record.topic,
-        },
-        failure !== undefined
-          ? `applying it threw: ${(failure as Error)?.message ?? String(failure)}`
-          : `the machine has no enabled transition for it in state ${JSON.stringify(state.value)}`,
-        failure !== undefined ? { cause: failure } : undefined,
-      );
-    }
-    state = next;
-  }
-  return state;
+  const fold = foldEvents(definition.machine, snapshot, events);
+  if (fold.ok) return fold.snapshot;
+  const { thrown } = fold;
+  throw new DecodingError(
+    whereOf(stored[fold.index] as StoredEvent),
+    thrown !== undefined
+      ? `applying it threw: ${(thrown.error as Error)?.message ?? String(thrown.error)}`
+      : `the machine has no enabled transition for it in state ${JSON.stringify(fold.state.value)}`,
+    thrown !== undefined ? { cause: thrown.error } : undefined,
+  );
 }
