@@ -343,34 +343,32 @@ async function fillCounter(app: Application, count: number): Promise<string> {
   return id;
 }
 
-/** Gets (from a cold cache: the cache holds one aggregate and the sides alternate two). */
 /**
- * Cold `repository.get`s of the ids in turn; each operation is `repeat` gets and counts as their
- * average (a snapshot load takes milliseconds, so that one GC pause left by the operation before
- * it does not decide the measurement).
+ * Cold `repository.get`s (the cache holds one aggregate and the sides alternate two ids) of the
+ * ids in turn; each operation is `repeat` gets and counts as their average (a snapshot load
+ * takes milliseconds, so that one GC pause left by the operation before it does not decide the
+ * measurement).
  */
 function coldGet(
   app: Application,
   ids: readonly string[],
   expected: number,
   repeat = 1,
-): () => Operation {
-  return () => {
-    let turn = 0;
-    return async () => {
-      let ms = 0;
-      for (let r = 0; r < repeat; r++) {
-        const id = ids[turn++ % ids.length] as string;
-        const started = performance.now();
-        const actor = await app.repository.get(Counter, id);
-        ms += performance.now() - started;
-        const count = (actor.getSnapshot().context as { count: number }).count;
-        if (count !== expected || app.repository.cacheStats.size !== 1) {
-          throw new Error(`cold get: count ${count}, cache ${app.repository.cacheStats.size}`);
-        }
+): Operation {
+  let turn = 0;
+  return async () => {
+    let ms = 0;
+    for (let r = 0; r < repeat; r++) {
+      const id = ids[turn++ % ids.length] as string;
+      const started = performance.now();
+      const actor = await app.repository.get(Counter, id);
+      ms += performance.now() - started;
+      const count = (actor.getSnapshot().context as { count: number }).count;
+      if (count !== expected || app.repository.cacheStats.size !== 1) {
+        throw new Error(`cold get: count ${count}, cache ${app.repository.cacheStats.size}`);
       }
-      return ms / repeat;
-    };
+    }
+    return ms / repeat;
   };
 }
 
@@ -382,26 +380,24 @@ function rawRead<S>(
   fold: (state: S, type: string, data: { by?: number }) => S,
   count: (state: S) => number,
   expected: number,
-): () => Operation {
-  return () => {
-    let turn = 0;
-    return async () => {
-      const stream = Counter.streamName(ids[turn++ % ids.length] as string);
-      const started = performance.now();
-      let state = initial();
-      for await (const resolved of client.readStream(stream, {
-        fromRevision: START,
-        direction: FORWARDS,
-      })) {
-        const event = resolved.event;
-        if (event === undefined) continue;
-        const data = JSON.parse(decoder.decode(event.data as Uint8Array)) as { by?: number };
-        state = fold(state, event.type, data);
-      }
-      const ms = performance.now() - started;
-      if (count(state) !== expected) throw new Error(`raw fold counted ${count(state)}`);
-      return ms;
-    };
+): Operation {
+  let turn = 0;
+  return async () => {
+    const stream = Counter.streamName(ids[turn++ % ids.length] as string);
+    const started = performance.now();
+    let state = initial();
+    for await (const resolved of client.readStream(stream, {
+      fromRevision: START,
+      direction: FORWARDS,
+    })) {
+      const event = resolved.event;
+      if (event === undefined) continue;
+      const data = JSON.parse(decoder.decode(event.data as Uint8Array)) as { by?: number };
+      state = fold(state, event.type, data);
+    }
+    const ms = performance.now() - started;
+    if (count(state) !== expected) throw new Error(`raw fold counted ${count(state)}`);
+    return ms;
   };
 }
 
@@ -425,7 +421,7 @@ async function rehydrationContest(
     items: REPLAY_EVENTS,
     turns: 4,
     sides: [
-      { label: 'repository.get (replay)', start: async () => coldGet(replayApp, ids, expected)() },
+      { label: 'repository.get (replay)', start: async () => coldGet(replayApp, ids, expected) },
       {
         label: 'readStream + transition() fold',
         start: async () =>
@@ -444,7 +440,7 @@ async function rehydrationContest(
               )[0] as AnyMachineSnapshot,
             (state) => (state.context as { count: number }).count,
             expected,
-          )(),
+          ),
       },
       {
         label: 'readStream + reducer fold',
@@ -463,11 +459,11 @@ async function rehydrationContest(
             },
             (state) => state.count,
             expected,
-          )(),
+          ),
       },
       {
         label: 'repository.get (snapshot)',
-        start: async () => coldGet(snapshotApp, ids, expected, SNAPSHOT_GETS_PER_OPERATION)(),
+        start: async () => coldGet(snapshotApp, ids, expected, SNAPSHOT_GETS_PER_OPERATION),
       },
     ],
     ratios: [
