@@ -99,10 +99,10 @@ export class CommandIdIndex {
   }
 }
 
-/** The metadata of a command's events. */
 /** The metadata of a command without ids or user metadata (shared: never changed). */
 const NO_METADATA: EventMetadata = Object.freeze({});
 
+/** The metadata of a command's events. */
 export function commandMetadata(options: ExecuteMetadataOptions): EventMetadata {
   if (
     options.commandId === undefined &&
