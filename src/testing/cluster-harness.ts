@@ -55,7 +55,7 @@ function environmentUri(env: Env): string | undefined {
 
 /** The single-node connection strings of a multi-host URI (empty for one host or `+discover`). */
 function nodeUrisOf(uri: string): string[] {
-  const match = /^([a-z]+):\/\/([^@/]*@)?([^/?]*)\/?(\?.*)?$/i.exec(uri);
+  const match = /^([a-z+]+):\/\/([^@/]*@)?([^/?]*)\/?(\?.*)?$/i.exec(uri);
   const [, scheme, user = '', hosts = '', query = ''] = match ?? [];
   if (scheme === undefined || scheme.includes('+discover')) return [];
   const list = hosts.split(',');

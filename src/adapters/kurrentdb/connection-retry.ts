@@ -43,9 +43,9 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
  * leader, cancelled, discovery failed (not a passed deadline or a TLS failure); on a single node:
  * only not the leader (a single node that is down fails fast) — `operation` runs again
  * on a fresh client after a backoff, while the retries and the connection's deadline
- * (`defaultDeadline`, counted from the first attempt) last.
+ * (`defaultDeadline`, counted from the first failure) last.
  *
- * @param maxRetries a lower bound on the retries for this operation than the connection's.
+ * @param maxRetries an upper bound on this operation's retries, below the connection's.
  * @throws what `translate` makes of the last failure and the number of attempts.
  */
 export function withConnectionRetry<T>(
@@ -54,9 +54,21 @@ export function withConnectionRetry<T>(
   translate: (error: unknown, attempts: number) => unknown,
   maxRetries = Number.POSITIVE_INFINITY,
 ): Promise<T> {
-  // The first attempt without an async frame of its own: the common case costs one `then`.
-  const lease = connection.lease();
-  return operation(lease.client).catch((error: unknown) =>
+  // The first attempt without an async frame of its own: the common case costs one `then`. As
+  // from an async function, nothing is thrown: a closed connection is a rejection.
+  let lease: ClientLease;
+  let first: Promise<T>;
+  try {
+    lease = connection.lease();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  try {
+    first = operation(lease.client);
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  return first.catch((error: unknown) =>
     retryAfter(connection, lease, error, operation, translate, maxRetries),
   );
 }

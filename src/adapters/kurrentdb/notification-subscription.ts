@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import { type AllStreamResolvedEvent, START } from '@kurrent/kurrentdb-client';
 import { PersistenceError } from '../../core/errors.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
 import type { Notification } from '../../core/stored-event.js';
 import { describeError, isResumable } from './client-errors.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
@@ -135,20 +136,7 @@ export async function* subscribeToNotifications(
     }
     const delayMs = Math.min(initialBackoff * 2 ** (failures - 1), maxBackoff);
     options.onResubscribe?.({ attempt: failures, error: failure, delayMs, after: last });
-    await sleep(delayMs, signal);
+    await sleepUnlessAborted(delayMs, signal);
     if (closed.aborted) return;
   }
-}
-
-/** Resolves after `ms`, or as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
