@@ -20,7 +20,7 @@ import type { Actor } from 'xstate';
 import { createActor } from 'xstate';
 import { projectionLifecycleMachine } from '../../machines/projection-lifecycle.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
-import { ProjectionError } from '../core/errors.js';
+import { EventSourcingError, OperationalError, ProjectionError } from '../core/errors.js';
 import { sleepUnlessAborted } from '../core/sleep.js';
 import type { Notification } from '../core/stored-event.js';
 import type { Subscription } from '../core/subscription.js';
@@ -300,9 +300,14 @@ export class ProjectionRunner<
       try {
         await inBatch(view, each);
       } catch (error) {
-        if (!(error instanceof ProjectionError)) throw error;
-        // The batch rolled back whole (where the view can). Apply its events one by one, so
-        // everything before the failing event is kept and the runner stops exactly at it.
+        // A lost connection (or anything not the library's) resubscribes; any other failure —
+        // an event's handler, or the batch's commit (where queued statements run, as with
+        // `trackedStatement`) — rolled the batch back whole (where the view can). Apply its
+        // events one by one, so everything before the failing event is kept and the runner
+        // stops exactly at it.
+        if (error instanceof OperationalError || !(error instanceof EventSourcingError)) {
+          throw error;
+        }
         for (const notification of items) {
           if (await view.hasTrackingId(this.application.name, notification.id)) continue;
           const handled = this.#processOne(notification);
