@@ -119,9 +119,10 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
       connectionTimeoutMillis: DEFAULT_POSTGRES_CONNECT_TIMEOUT,
       ...poolConfig,
     };
-    // Pipelined (node-postgres ≥ 8.23): the deferred statements of a batch go out back to back,
-    // many per round trip (see trackedStatement). Older drivers ignore the option.
-    this.pool = new pg.Pool({ ...config, pipeline: true } as pg.PoolConfig);
+    // Pipelined (node-postgres ≥ 8.23) unless the options say `pipeline: false`: the deferred
+    // statements of a batch go out back to back, many per round trip (see trackedStatement).
+    // Older drivers ignore the option.
+    this.pool = new pg.Pool({ pipeline: true, ...config });
     // An idle connection that fails is dropped by the pool; without a listener it would crash.
     this.pool.on('error', () => undefined);
     this.#channel = trackingChannel(this.schema, this.trackingTable);

@@ -73,6 +73,9 @@ describe('PostgresTrackingRecorder.trackedStatement', () => {
       }),
     );
     expect(error).toBeInstanceOf(PersistenceError);
+    // The batch remembers the failed flush: that failure is the cause, not a later symptom.
+    expect((error as Error).cause).toBeInstanceOf(IntegrityError);
+    expect(String((error as Error).cause)).toContain('up 2');
     expect(await view.names()).toEqual(['a']);
     await expect(view.maxTrackingId('up')).resolves.toBe(1n);
   });
