@@ -21,6 +21,7 @@ import { createActor } from 'xstate';
 import { projectionLifecycleMachine } from '../../machines/projection-lifecycle.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
 import { EventSourcingError, OperationalError, ProjectionError } from '../core/errors.js';
+import { isPromiseLike } from '../core/promise-like.js';
 import { sleepUnlessAborted } from '../core/sleep.js';
 import type { Notification } from '../core/stored-event.js';
 import type { Subscription } from '../core/subscription.js';
@@ -331,7 +332,7 @@ export class ProjectionRunner<
         decoded instanceof Promise
           ? decoded.then((d) => this.projection.processEvent(d.event, tracking, d.context))
           : this.projection.processEvent(decoded.event, tracking, decoded.context);
-      if (typeof (handled as PromiseLike<void> | undefined)?.then === 'function') {
+      if (isPromiseLike(handled)) {
         return Promise.resolve(handled).catch((error: unknown) => {
           throw this.#failure(notification, error);
         });

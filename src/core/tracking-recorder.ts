@@ -160,8 +160,7 @@ export async function isTracked(
   notificationId: bigint | undefined,
   readMax: () => bigint | undefined | Promise<bigint | undefined>,
 ): Promise<boolean> {
-  if (notificationId === undefined || alwaysTracked(notificationId)) return true;
-  return reaches(await readMax(), notificationId);
+  return alwaysTracked(notificationId) || reaches(await readMax(), notificationId);
 }
 
 /** The same rule once the max is known: always tracked, or `max ≥ notificationId`. */
@@ -223,8 +222,6 @@ export async function waitForTracking(
     source.closed?.removeEventListener('abort', onAbort);
   }
 }
-
-export { sleepUnlessAborted } from './sleep.js';
 
 /**
  * Resolves when the first of `waits` resolves or `signal` aborts, then aborts the others, so that

@@ -10,6 +10,7 @@
 import { type Observable, Subject } from 'rxjs';
 import { IntegrityError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
+import { isPromiseLike } from '../../core/promise-like.js';
 import {
   type BatchingTrackingRecorder,
   isTracked,
@@ -19,9 +20,6 @@ import {
   type TrackingWaitOptions,
   waitForTracking,
 } from '../../core/tracking-recorder.js';
-
-const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> =>
-  typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 
 /**
  * A {@link TrackingRecorder} in memory: one max notification id per application. A wait

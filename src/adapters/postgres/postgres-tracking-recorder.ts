@@ -13,13 +13,13 @@ import { type Observable, Subject } from 'rxjs';
 import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
 import {
   type BatchingTrackingRecorder,
   BatchScope,
   firstOf,
   isTracked,
   type SavepointStatements,
-  sleepUnlessAborted,
   type Tracking,
   TrackingBatches,
   type TrackingRecorder,
@@ -445,7 +445,7 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
   #statementName(text: string): string {
     let name = this.#statementNames.get(text);
     if (name === undefined) {
-      name = `es_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      name = `es_${shortHash(text)}`;
       this.#statementNames.set(text, name);
     }
     return name;
@@ -676,6 +676,10 @@ function savepointStatements(client: pg.PoolClient): SavepointStatements {
  * name (channel names are identifiers, at most 63 bytes).
  */
 function trackingChannel(schema: string, table: string): string {
-  const hash = createHash('sha256').update(`${schema}.${table}`).digest('hex').slice(0, 24);
-  return `eventsourcing_tracking_${hash}`;
+  return `eventsourcing_tracking_${shortHash(`${schema}.${table}`)}`;
+}
+
+/** 24 hex digits of the SHA-256 of `text`: short enough for an identifier, unique in practice. */
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }

@@ -11,13 +11,14 @@ import { type Observable, Subject } from 'rxjs';
 import type { Environment } from '../../core/environment.js';
 import { IntegrityError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
+import { isPromiseLike } from '../../core/promise-like.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
 import {
   type BatchingTrackingRecorder,
   BatchScope,
   firstOf,
   isTracked,
   type SavepointStatements,
-  sleepUnlessAborted,
   type Tracking,
   TrackingBatches,
   type TrackingRecorder,
@@ -410,12 +411,4 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
       );
     }
   }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
