@@ -51,7 +51,9 @@ if (selected('server')) {
 }
 
 const external = process.env.KURRENTDB_URI;
-const server = external ? undefined : await startKurrentDBTestServer();
+// The shared server serves the sections below (the cluster section starts its own nodes).
+const needsServer = selected('recorders') || scenarios.length > 0 || projectionScenarios.length > 0;
+const server = external || !needsServer ? undefined : await startKurrentDBTestServer();
 try {
   const uri = external ?? (server?.uri as string);
   if (selected('recorders')) {

@@ -15,9 +15,9 @@
  * Each view of (1) starts from a fresh view whose tracking record is at the last notification
  * before its backlog (so the subscription starts where the raw one does) and is timed from the
  * runner's start to `runner.wait(lastId)`; building the view (tables, schema) and disposing of it
- * are not timed. The PostgreSQL views (whose statements the view writes with `trackedStatement`,
- * pipelined within a batch) catch up over a backlog of 20k events of their own. Each view is paired with a raw drain
- * of its backlog run right before or after it (the order alternating), the pairs' order rotating
+ * are not timed (a PostgreSQL view gets a fresh schema per run; its statements are written with
+ * `trackedStatement`, pipelined within a batch). Each view is paired with a raw drain of the
+ * backlog run right before or after it (the order alternating), the pairs' order rotating
  * every run; a view's ratio is the median over the runs of its rate / its paired raw drain's, so
  * both sides of a ratio see the same machine load.
  */
@@ -53,8 +53,6 @@ import type { ProjectionHeapResult } from './projection-heap.js';
 
 const RUNS = 5;
 const CATCH_UP_DOGS = 200;
-/** The PostgreSQL views' backlog of their own (a fresh schema per run). */
-const POSTGRES_DOGS = 200;
 const HEAP_DOGS = 1000;
 const HEAP_WARM_UP_DOGS = 50;
 const EVENTS_PER_DOG = 100;
@@ -151,7 +149,7 @@ function pairs(
   app: BenchSchool,
   backlog: Backlog,
   dir: string,
-  postgres: { harness: PostgresHarness; backlog: Backlog } | undefined,
+  harness: PostgresHarness | undefined,
 ): Pair[] {
   let file = 0;
   const sqlite = (batchSize: number | undefined): Pair => ({
@@ -190,18 +188,17 @@ function pairs(
     sqlite(undefined),
     sqlite(500),
   ];
-  if (postgres === undefined) return result;
-  const { harness } = postgres;
+  if (harness === undefined) return result;
   const postgresPair = (batchSize: number | undefined): Pair => ({
     label: `PostgreSQL view, batch ${batchSize ?? 100}`,
-    backlog: postgres.backlog,
+    backlog,
     target: batchSize === undefined ? 0.5 : 0,
     run: async () => {
       const schema = `bench_${randomBytes(6).toString('hex')}`;
       try {
         return await catchUp(
           app,
-          postgres.backlog,
+          backlog,
           PostgresBenchCountersView,
           {
             COUNTS_PERSISTENCE_MODULE: 'postgres',
@@ -288,11 +285,7 @@ export async function benchProjections(
         return undefined;
       });
       const backlog = await writeBacklog(app.recorder, CATCH_UP_DOGS, EVENTS_PER_DOG);
-      const postgres =
-        harness === undefined
-          ? undefined
-          : { harness, backlog: await writeBacklog(app.recorder, POSTGRES_DOGS, EVENTS_PER_DOG) };
-      const contest = pairs(app, backlog, dir, postgres);
+      const contest = pairs(app, backlog, dir, harness);
       await run(client, contest, 0); // warm-up
       const rates: [number, number][][] = contest.map(() => []);
       for (let i = 0; i < runs; i++) {

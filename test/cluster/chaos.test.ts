@@ -199,7 +199,8 @@ describe.runIf(clusterCapabilities().nodeControl)('chaos on a three-node cluster
         expect(new Set(eventIds).size).toBe(eventIds.length);
         const resolvedCount = [...resolved.values()].reduce((sum, s) => sum + s.size, 0);
         expect(events).toBeGreaterThanOrEqual(AGGREGATES + resolvedCount);
-        expect(resolvedCount + failed).toBe(COMMANDS);
+        // Commands fail only when their retries run out: a few at most.
+        expect(failed).toBeLessThan(COMMANDS / 100);
 
         // The live view equals a rebuild from scratch, and the streams.
         const head = await reader.applicationRecorder.maxNotificationId();
@@ -223,6 +224,8 @@ describe.runIf(clusterCapabilities().nodeControl)('chaos on a three-node cluster
         // Every failure that was due while the commands ran happened (at least the first one).
         const due = 1 + Math.floor((commandsMs - FIRST_FAILOVER_MS) / FAILOVER_EVERY_MS);
         expect(failovers).toBeGreaterThanOrEqual(Math.max(1, due - 1));
+        // The failovers were felt: operations ran again on a fresh connection.
+        expect(retries).toBeGreaterThan(0);
       } finally {
         await reader.close();
       }

@@ -3,7 +3,6 @@
  * reads and subscriptions itself (the bridge then sends no `requires-leader`).
  */
 import { describe, expect, it } from 'vitest';
-import { clusterCapabilities } from '../../src/testing/index.js';
 import {
   clientOn,
   event,
@@ -13,7 +12,6 @@ import {
   useClusterHarness,
 } from './support/cluster.js';
 
-const capabilities = clusterCapabilities();
 const isFollower = (state: string) => state === 'follower';
 const isLeader = (state: string) => state === 'leader';
 
@@ -30,7 +28,7 @@ describe('follower reads', () => {
       const leaderReads = control === undefined ? 0 : total(control, 'readsServed', isLeader);
       const followerReads = control === undefined ? 0 : total(control, 'readsServed', isFollower);
       expect(await readTypes(reader, stream)).toEqual(['One', 'Two']);
-      if (capabilities.nodeControl && control !== undefined) {
+      if (control !== undefined) {
         expect(total(control, 'readsServed', isFollower)).toBe(followerReads + 1);
         expect(total(control, 'readsServed', isLeader)).toBe(leaderReads);
       }
@@ -59,7 +57,7 @@ describe('follower reads', () => {
       await writer.appendToStream(stream, [event('Live1'), event('Live2')]);
       await done;
       expect(received).toEqual(['Live1', 'Live2']);
-      if (capabilities.nodeControl && control !== undefined) {
+      if (control !== undefined) {
         expect(total(control, 'readsServed', isFollower)).toBe(followerReads + 1);
         expect(total(control, 'readsServed', isLeader)).toBe(leaderReads);
       }

@@ -85,8 +85,7 @@ describe('gossip', () => {
         await client.dispose();
       }
       if (control !== undefined) {
-        // The write reached the leader itself (it was not forwarded by a follower).
-        expect(control.leader()?.appendsCommitted).toBeGreaterThan(0);
+        // The write was committed once (the leader counts every commit, forwarded or not).
         expect(total(control, 'appendsCommitted')).toBe(before + 1);
       }
     });

@@ -13,6 +13,7 @@ import {
   event,
   eventually,
   readTypes,
+  startAll,
   uniqueStream,
   useClusterHarness,
 } from './support/cluster.js';
@@ -117,9 +118,7 @@ describe.runIf(capabilities.nodeControl)('NotLeader', () => {
       expect(await eventually(() => readTypes(client, stream))).toEqual(['Before', 'After']);
     } finally {
       await client.dispose();
-      for (const node of control.nodes) {
-        if (node.state === 'stopped') await control.startNode(node.index);
-      }
+      await startAll(control);
     }
   });
 });

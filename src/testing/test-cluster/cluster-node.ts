@@ -160,10 +160,10 @@ export class ClusterNode implements TestClusterNode, NodeRole {
     return undefined;
   }
 
-  committed(kind: 'append' | 'delete', recordsWritten: boolean): boolean {
+  appendCommitted(recordsWritten: boolean): boolean {
     const leader = this.cluster.leaderNode();
-    if (kind === 'append' && recordsWritten && leader !== undefined) leader.appendsCommitted++;
-    const fail = kind === 'append' ? this.failAfterCommit : undefined;
+    if (recordsWritten && leader !== undefined) leader.appendsCommitted++;
+    const fail = this.failAfterCommit;
     if (fail === undefined) return true;
     this.failAfterCommit = undefined;
     this.disconnectClients();

@@ -26,17 +26,17 @@ export interface NodeRole {
   /** The refusal for a request of `kind`, or undefined when this node serves it. */
   refusal(kind: RequestKind, requiresLeader: boolean): Refusal | undefined;
   /**
-   * Called after a write received by this node was committed, before it is acknowledged.
+   * Called after an append received by this node was committed, before it is acknowledged.
    * `recordsWritten` is false for an idempotent re-append that wrote nothing. Returns false when
    * the node must not acknowledge (fault injection: it dropped its connections instead).
    */
-  committed(kind: 'append' | 'delete', recordsWritten: boolean): boolean;
+  appendCommitted(recordsWritten: boolean): boolean;
 }
 
 /** The role of a standalone node: the leader of a cluster of one, serving everything. */
 export const STANDALONE_ROLE: NodeRole = Object.freeze({
   refusal: () => undefined,
-  committed: () => true,
+  appendCommitted: () => true,
 });
 
 /** The `requires-leader` request header, parsed as the node does (a boolean, default false). */

@@ -145,7 +145,7 @@ export function appendHandler(state: ServerState) {
       }
       switch (outcome.kind) {
         case 'success':
-          if (!state.role.committed('append', state.log.headPosition !== head)) return;
+          if (!state.role.appendCommitted(state.log.headPosition !== head)) return;
           callback(null, encodeAppendSuccess(outcome.currentRevision, outcome.position));
           return;
         case 'wrong_expected_version':

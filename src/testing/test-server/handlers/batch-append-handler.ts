@@ -227,7 +227,7 @@ export function batchAppendHandler(state: ServerState) {
         const result = complete(state, write);
         if (result.kind === 'success') {
           const wrote = state.log.headPosition !== head;
-          if (!state.role.committed('append', wrote)) {
+          if (!state.role.appendCommitted(wrote)) {
             pending.delete(correlationId);
             clearTimeout(write.timer);
             return;

@@ -69,9 +69,7 @@ function handle(
   const outcome = (hard ? tombstoneStream : softDeleteStream)(state.log, stream, expected);
   switch (outcome.kind) {
     case 'success':
-      if (state.role.committed('delete', true)) {
-        callback(null, encodeDeleteResponse(outcome.position));
-      }
+      callback(null, encodeDeleteResponse(outcome.position));
       return;
     case 'stream_deleted':
       callback(streamDeletedError(stream));
