@@ -14,6 +14,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Observable } from 'rxjs';
 import { ProgrammingError, TimeoutError, WaitInterruptedError } from './errors.js';
+import { checkMilliseconds, setLongTimeout } from './sleep.js';
+import { describeValue } from './well-formed.js';
 
 /** The position of one processed upstream notification: recorded atomically with the view's update. */
 export interface Tracking {
@@ -25,7 +27,12 @@ export interface Tracking {
 
 /** Options of {@link TrackingRecorder.wait}. */
 export interface TrackingWaitOptions {
-  /** How long to wait, in milliseconds. @defaultValue `1000` */
+  /**
+   * How long to wait, in milliseconds: a number ≥ 0 (also 2³¹ ms and more), or `Infinity` to
+   * wait without a time limit (until the id is processed, the signal aborts or the recorder
+   * closes). `NaN`, a negative number or a value that is not a number is a `ProgrammingError`.
+   * @defaultValue `1000`
+   */
   readonly timeout?: number;
   /** Aborting it ends the wait with a `WaitInterruptedError`. */
   readonly signal?: AbortSignal;
@@ -54,8 +61,13 @@ export interface TrackingRecorder {
   /**
    * Resolves when {@link hasTrackingId} becomes true (at once when it already is).
    *
-   * @throws TimeoutError after `options.timeout` ms (default 1000), naming the id and application.
+   * @throws TimeoutError after `options.timeout` ms (default 1000; `Infinity`: never), naming
+   *   the id and application.
    * @throws WaitInterruptedError when `options.signal` aborts or the recorder is closed.
+   * @throws ProgrammingError (checked first, also for an id that is always tracked) when
+   *   `applicationName` is not a string, `notificationId` neither a bigint nor `undefined`,
+   *   `options` not an object, `options.timeout` not a number ≥ 0 or `Infinity`, or
+   *   `options.signal` not an `AbortSignal`.
    * @throws PersistenceError (or a subclass) when a check fails, e.g. the database is unreachable.
    */
   wait(
@@ -139,12 +151,6 @@ export const trackingTimeoutMessage = (applicationName: string, notificationId: 
   `Timed out waiting for notification ${notificationId} from application '${applicationName}' to be processed`;
 
 /**
- * The wait loop of {@link TrackingRecorder.wait}, shared by the adapters: checks, then sleeps on
- * `source.changed` until the id is there, the timeout passes, or the signal aborts. The id being
- * there when the wait starts wins over an abort; an abort while sleeping ends the wait at once;
- * a timeout gets one last check.
- */
-/**
  * True for an id that is always processed: `undefined`, or ≤ 0 — no notification has such an id,
  * and `maxNotificationId()` of an empty store is `0n`, so waiting for it returns at once.
  */
@@ -169,14 +175,73 @@ export function reaches(max: bigint | undefined, notificationId: bigint | undefi
   return max !== undefined && max >= notificationId;
 }
 
+/**
+ * Checks the arguments of {@link TrackingRecorder.wait} (and of the waits built on it) as they
+ * come from callers who may not use TypeScript, and returns the timeout in milliseconds
+ * (`Infinity`: none).
+ *
+ * @throws ProgrammingError naming the offending value: `applicationName` not a string,
+ *   `notificationId` neither a bigint nor `undefined`, `options` not an object, `timeout` not a
+ *   number ≥ 0 or `Infinity`, `signal` not an `AbortSignal`.
+ */
+export function checkWaitArguments(
+  applicationName: unknown,
+  notificationId: unknown,
+  options: unknown,
+): number {
+  if (typeof applicationName !== 'string') {
+    throw new ProgrammingError(
+      `The application name of a wait is ${describeValue(applicationName)}, not a string`,
+    );
+  }
+  if (notificationId !== undefined && typeof notificationId !== 'bigint') {
+    throw new ProgrammingError(
+      `The notification id of a wait is ${describeValue(notificationId)}, not a bigint (e.g. 5n) or undefined`,
+    );
+  }
+  if (options === undefined) return DEFAULT_TRACKING_WAIT_TIMEOUT;
+  if (typeof options !== 'object' || options === null) {
+    throw new ProgrammingError(
+      `The options of a wait are ${describeValue(options)}, not an object`,
+    );
+  }
+  const { timeout, signal } = options as { timeout?: unknown; signal?: unknown };
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new ProgrammingError(
+      `The signal of a wait is ${describeValue(signal)}, not an AbortSignal`,
+    );
+  }
+  return timeout === undefined
+    ? DEFAULT_TRACKING_WAIT_TIMEOUT
+    : checkMilliseconds(timeout, 'wait timeout');
+}
+
+/** True for an `AbortSignal` (also one of another realm or a compatible implementation). */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
+}
+
+/**
+ * The wait loop of {@link TrackingRecorder.wait}, shared by the adapters: checks the arguments
+ * ({@link checkWaitArguments}), then checks, then sleeps on `source.changed` until the id is
+ * there, the timeout passes, or the signal aborts. The id being there when the wait starts wins
+ * over an abort; an abort while sleeping ends the wait at once; a timeout gets one last check.
+ * Timeouts of 2³¹ ms and more are honoured; `Infinity` sets no timer.
+ */
 export async function waitForTracking(
   applicationName: string,
   notificationId: bigint | undefined,
   options: TrackingWaitOptions,
   source: TrackingWaitSource,
 ): Promise<void> {
+  const timeout = checkWaitArguments(applicationName, notificationId, options);
   if (notificationId === undefined || alwaysTracked(notificationId)) return;
-  const timeout = options.timeout ?? DEFAULT_TRACKING_WAIT_TIMEOUT;
   const interruptedBy = (): AbortSignal | undefined =>
     options.signal?.aborted ? options.signal : source.closed?.aborted ? source.closed : undefined;
   const interrupted = (by: AbortSignal): WaitInterruptedError =>
@@ -187,7 +252,7 @@ export async function waitForTracking(
 
   const stop = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const cancelTimer = setLongTimeout(() => {
     timedOut = true;
     stop.abort();
   }, timeout);
@@ -216,7 +281,7 @@ export async function waitForTracking(
       if (byWhileSleeping !== undefined) throw interrupted(byWhileSleeping);
     }
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     stop.abort();
     options.signal?.removeEventListener('abort', onAbort);
     source.closed?.removeEventListener('abort', onAbort);

@@ -13,7 +13,7 @@ import {
   UnavailableError,
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
-import { IntegrityError, PersistenceError } from '../../core/errors.js';
+import { IntegrityError, OperationalError, PersistenceError } from '../../core/errors.js';
 
 /** gRPC status code ABORTED. */
 const ABORTED = 10;
@@ -81,6 +81,32 @@ function toCommandError(error: Error): Error {
   }
 }
 
+/**
+ * True when a call that failed this way was never sent: grpc-js found no connection to send it
+ * on ("No connection established", e.g. a refused connection or a failed TLS handshake).
+ */
+function neverSent(error: Error): boolean {
+  return /No connection established/i.test(
+    `${error.message} ${(error as { details?: unknown }).details ?? ''}`,
+  );
+}
+
+/**
+ * True when an append that failed with `error` may have reached the server, and so may have
+ * been stored although no answer came: the connection failed (dropped, unavailable, cancelled,
+ * deadline passed, no progress) while the request may have been in flight. False for failures
+ * that show the request was never sent or was refused (not the leader, discovery failed, no
+ * connection established, a TLS failure), and for every other error (the server answered).
+ */
+export function mayHaveBeenStored(error: unknown): boolean {
+  if (!isConnectionFailure(error) || !(error instanceof Error)) return false;
+  if (error instanceof OperationTimedOutError) return true;
+  if (isDiscoveryFailure(error) || neverSent(error)) return false;
+  const converted = toCommandError(error);
+  if (converted instanceof NotLeaderError) return false;
+  return !TLS_FAILURE.test(`${error.message} ${converted.message}`);
+}
+
 /** True for the server dropping a subscription whose consumer fell too far behind. */
 export function isConsumerTooSlow(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -123,5 +149,24 @@ export function appendError(streamName: string, error: unknown): PersistenceErro
     {
       cause: error,
     },
+  );
+}
+
+/**
+ * The error of an append whose outcome is unknown (see {@link mayHaveBeenStored}): an
+ * `OperationalError` saying the events may or may not have been stored, and how to find out or
+ * finish safely. The client's error is the `cause`.
+ *
+ * @param attempts how many times the append was sent (named in the message when more than one).
+ */
+export function appendOutcomeUnknownError(
+  streamName: string,
+  error: unknown,
+  attempts = 1,
+): OperationalError {
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  return new OperationalError(
+    `Failed to append to stream '${streamName}'${tries} (${describeError(error)}); the events may or may not have been stored: read the stream, append the same events again (same event ids and versions), or execute the command again with the same commandId, which stores it at most once`,
+    { cause: error },
   );
 }

@@ -9,14 +9,15 @@
  */
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { type RetryMessage, retryChannel } from '../../core/diagnostics.js';
-import { OperationalError, PersistenceError } from '../../core/errors.js';
+import { PersistenceError } from '../../core/errors.js';
 import { sleepUnlessAborted } from '../../core/sleep.js';
 import {
   appendError,
-  describeError,
+  appendOutcomeUnknownError,
   isConnectionFailure,
   isNotLeader,
   isRetryableFailure,
+  mayHaveBeenStored,
 } from './client-errors.js';
 import { withinDeadline } from './deadline.js';
 import type { ClientLease, KurrentDBConnection } from './kurrentdb-connection.js';
@@ -119,9 +120,11 @@ async function retryAfter<T>(
  *
  * @throws IntegrityError for a wrong expected revision (on a retry: a genuine conflict — the
  *   earlier attempt did not land, or KurrentDB would have recognised its event ids).
- * @throws PersistenceError when the first attempt failed and is not worth a retry.
- * @throws OperationalError when retried attempts all failed on the connection: the append may or
- *   may not have been stored; the message says so.
+ * @throws OperationalError when the append may or may not have been stored (the message says
+ *   so): the connection failed after the request may have reached the server — on a single node
+ *   as on a cluster, on the first attempt (see `mayHaveBeenStored`) or after retries.
+ * @throws PersistenceError for any other failure of an attempt not worth a retry (nothing was
+ *   stored: the server refused, or the request was never sent).
  */
 export function appendWithRetry<T>(
   connection: KurrentDBConnection,
@@ -137,11 +140,9 @@ export function appendWithRetry<T>(
         `Appending to stream '${streamName}'`,
       ),
     (error, attempts) =>
-      attempts === 1 || !isConnectionFailure(error)
-        ? appendError(streamName, error)
-        : new OperationalError(
-            `Failed to append to stream '${streamName}' after ${attempts} attempts (${describeError(error)}); the events may or may not have been stored: read the stream, or execute the command again with the same commandId, which stores it at most once`,
-            { cause: error },
-          ),
+      // After a retry, an earlier attempt may have landed whatever the last failure was.
+      (attempts > 1 ? isConnectionFailure(error) : mayHaveBeenStored(error))
+        ? appendOutcomeUnknownError(streamName, error, attempts)
+        : appendError(streamName, error),
   );
 }

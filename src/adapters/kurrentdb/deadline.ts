@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { MAX_TIMER_DELAY_MS } from '../../core/sleep.js';
 import { OperationTimedOutError } from './client-errors.js';
 
 /** A call the watchdog watches: it expires at `dueAt` (`performance.now()` time) unless unwatched. */
@@ -41,7 +42,10 @@ class Watchdog {
   #arm(at: number): void {
     clearTimeout(this.#timer);
     this.#armedFor = at;
-    this.#timer = setTimeout(() => this.#check(), Math.max(at - performance.now(), 0));
+    // A deadline 2³¹ ms or more away: wake at the longest delay a timer takes, then re-arm
+    // (a longer delay would fire after 1 ms, and the watchdog would spin).
+    const delay = Math.min(Math.max(at - performance.now(), 0), MAX_TIMER_DELAY_MS);
+    this.#timer = setTimeout(() => this.#check(), delay);
   }
 
   #check(): void {
@@ -63,7 +67,10 @@ class Watchdog {
 
 const watchdog = new Watchdog();
 
-/** Resolves like `promise`, or rejects with {@link OperationTimedOutError} after `ms`. */
+/**
+ * Resolves like `promise`, or rejects with {@link OperationTimedOutError} after `ms` (any length,
+ * also 2³¹ ms and more; never for `Infinity`).
+ */
 export function withinDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const call: Watched = {

@@ -41,8 +41,15 @@ export function toEventData(
 }
 
 /**
- * The bytes of an event's data, whatever form the client decoded it into, as a plain
- * `Uint8Array` (a `Buffer` or other subclass becomes a view of the same memory).
+ * The bytes of an event's data as a plain `Uint8Array` (a `Buffer` or other subclass becomes a
+ * view of the same memory).
+ *
+ * - A binary event (`isJson` false, as the library writes them): its bytes as they are.
+ * - A JSON event (`isJson`, written by another client): the client has already parsed its data,
+ *   so the bytes are the JSON text again (`JSON.stringify`), whatever the JSON was — an object,
+ *   an array, a number, or a string: the JSON `"hello"` gives the 7 bytes `"hello"`, not the 5
+ *   of `hello`. (Malformed JSON, which the client hands over as its text, comes back as that
+ *   text quoted as a JSON string: the client leaves no way to tell it from a JSON string.)
  */
 export function dataBytes(event: ClientRecordedEvent): Uint8Array {
   const { data } = event;
@@ -51,7 +58,7 @@ export function dataBytes(event: ClientRecordedEvent): Uint8Array {
       ? data
       : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
-  if (typeof data === 'string') return encoder.encode(data);
+  if (typeof data === 'string' && !event.isJson) return encoder.encode(data);
   return encoder.encode(JSON.stringify(data ?? null));
 }
 

@@ -22,6 +22,7 @@ import {
   missingSettingsError,
   numberSetting,
 } from '../../core/environment-settings.js';
+import { checkMilliseconds, MAX_TIMER_DELAY_MS } from '../../core/sleep.js';
 
 export { CREATE_TABLE };
 export const DATABASE_URL = 'DATABASE_URL';
@@ -46,6 +47,11 @@ export const DEFAULT_POSTGRES_CONNECT_TIMEOUT = 30_000;
 /**
  * Options of `new PostgresTrackingRecorder(...)`: node-postgres pool settings (a
  * `connectionString`, or `host`, `database`, `user`, …) plus where the tables live.
+ *
+ * The pool's timeouts `connectionTimeoutMillis` (default 30 000) and `idleTimeoutMillis` take a
+ * number of milliseconds ≥ 0, or `Infinity` for none (node-postgres's `0`); node-postgres waits
+ * at most 2³¹ − 1 ms (about 24.8 days), so longer values wait that long. `NaN`, a negative
+ * number or a value that is not a number is a `ProgrammingError`.
  */
 export interface PostgresTrackingRecorderOptions extends pg.PoolConfig {
   /** The schema of the tracking table and the view's tables. @defaultValue `'public'` */
@@ -91,4 +97,25 @@ export function postgresTrackingOptionsFromEnvironment(
     port: numberSetting(env, POSTGRES_PORT, { integer: true, min: 1 }) ?? 5432,
     ...common,
   };
+}
+
+/** The pool settings that are timeouts in milliseconds, checked by {@link poolTimeouts}. */
+const POOL_TIMEOUTS = ['connectionTimeoutMillis', 'idleTimeoutMillis'] as const;
+
+/**
+ * `config` with its pool timeouts (`connectionTimeoutMillis`, `idleTimeoutMillis`) as
+ * node-postgres takes them: `Infinity` becomes `0` (none), and values of 2³¹ ms and more (which
+ * its timers would fire after 1 ms) become 2³¹ − 1 ms. Unset ones stay unset.
+ *
+ * @throws ProgrammingError for a timeout that is `NaN`, negative or not a number, naming it.
+ */
+export function poolTimeouts<C extends pg.PoolConfig>(config: C): C {
+  const checked: Partial<Record<(typeof POOL_TIMEOUTS)[number], number>> = {};
+  for (const key of POOL_TIMEOUTS) {
+    const value: unknown = config[key];
+    if (value === undefined) continue;
+    const ms = checkMilliseconds(value, `PostgreSQL ${key}`);
+    checked[key] = ms === Number.POSITIVE_INFINITY ? 0 : Math.min(ms, MAX_TIMER_DELAY_MS);
+  }
+  return { ...config, ...checked };
 }

@@ -34,6 +34,7 @@ import {
   DEFAULT_POSTGRES_SCHEMA,
   DEFAULT_POSTGRES_TRACKING_TABLE,
   type PostgresTrackingRecorderOptions,
+  poolTimeouts,
   postgresTrackingOptionsFromEnvironment,
 } from './postgres-tracking-options.js';
 
@@ -109,16 +110,22 @@ export class PostgresTrackingRecorder implements BatchingTrackingRecorder {
    */
   readonly committed$: Observable<Tracking> = this.#commits.asObservable();
 
+  /**
+   * Creates the pool; connects lazily (see {@link ready}).
+   *
+   * @throws ProgrammingError for a pool timeout (`connectionTimeoutMillis`, `idleTimeoutMillis`)
+   *   that is `NaN`, negative or not a number.
+   */
   constructor(options: PostgresTrackingRecorderOptions) {
     const { schema, createTable, tableName, ...poolConfig } = options;
     this.schema = schema ?? DEFAULT_POSTGRES_SCHEMA;
     this.trackingTable = tableName ?? DEFAULT_POSTGRES_TRACKING_TABLE;
     this.#createTable = createTable ?? true;
-    const config: pg.PoolConfig = {
+    const config: pg.PoolConfig = poolTimeouts({
       max: DEFAULT_POSTGRES_POOL_SIZE,
       connectionTimeoutMillis: DEFAULT_POSTGRES_CONNECT_TIMEOUT,
       ...poolConfig,
-    };
+    });
     // Pipelined (node-postgres ≥ 8.23) unless the options say `pipeline: false`: the deferred
     // statements of a batch go out back to back, many per round trip (see trackedStatement).
     // Older drivers ignore the option.

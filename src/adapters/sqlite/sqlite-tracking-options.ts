@@ -11,6 +11,7 @@
  */
 import type { Environment } from '../../core/environment.js';
 import { booleanSetting, numberSetting, requiredSetting } from '../../core/environment-settings.js';
+import { checkMilliseconds, MAX_TIMER_DELAY_MS } from '../../core/sleep.js';
 
 export { CREATE_TABLE } from '../../core/environment-settings.js';
 
@@ -32,8 +33,25 @@ export interface SQLiteTrackingRecorderOptions {
   readonly createTable?: boolean;
   /** The tracking table's name. @defaultValue `'tracking'` */
   readonly tableName?: string;
-  /** How long a write waits for another connection's lock, in milliseconds. @defaultValue `5000` */
+  /**
+   * How long a write waits for another connection's lock, in milliseconds: a number ≥ 0, rounded
+   * up to whole milliseconds. SQLite waits at most 2³¹ − 1 ms (about 24.8 days): `Infinity` and
+   * longer values wait that long. `NaN`, a negative number or a value that is not a number is a
+   * `ProgrammingError`.
+   * @defaultValue `5000`
+   */
   readonly lockTimeout?: number;
+}
+
+/**
+ * The busy timeout SQLite gets for {@link SQLiteTrackingRecorderOptions.lockTimeout}: whole
+ * milliseconds, at most 2³¹ − 1 (what better-sqlite3 accepts).
+ *
+ * @throws ProgrammingError for `NaN`, a negative number or a value that is not a number.
+ */
+export function sqliteBusyTimeout(lockTimeout: unknown = DEFAULT_SQLITE_LOCK_TIMEOUT): number {
+  const ms = checkMilliseconds(lockTimeout, 'SQLite lockTimeout');
+  return Math.min(Math.ceil(ms), MAX_TIMER_DELAY_MS);
 }
 
 /**

@@ -27,9 +27,9 @@ import {
 } from '../../core/tracking-recorder.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import {
-  DEFAULT_SQLITE_LOCK_TIMEOUT,
   DEFAULT_SQLITE_TRACKING_TABLE,
   type SQLiteTrackingRecorderOptions,
+  sqliteBusyTimeout,
   sqliteTrackingOptionsFromEnvironment,
 } from './sqlite-tracking-options.js';
 
@@ -112,14 +112,14 @@ export class SQLiteTrackingRecorder implements BatchingTrackingRecorder {
    *
    * @throws PersistenceError when the database cannot be opened, or when `createTable` is false
    *   and the tracking table does not exist.
+   * @throws ProgrammingError for a `lockTimeout` that is `NaN`, negative or not a number.
    */
   constructor(options: SQLiteTrackingRecorderOptions) {
     const { dbName, createTable = true } = options;
     this.trackingTable = options.tableName ?? DEFAULT_SQLITE_TRACKING_TABLE;
+    const timeout = sqliteBusyTimeout(options.lockTimeout);
     try {
-      this.db = new Database(dbName, {
-        timeout: options.lockTimeout ?? DEFAULT_SQLITE_LOCK_TIMEOUT,
-      });
+      this.db = new Database(dbName, { timeout });
     } catch (error) {
       throw translateSqliteError(error, `Failed to open SQLite database '${dbName}'`);
     }

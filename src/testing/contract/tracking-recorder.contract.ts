@@ -11,7 +11,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { afterCommit } from '../../core/after-commit.js';
-import { isIntegrityError, TimeoutError, WaitInterruptedError } from '../../core/errors.js';
+import {
+  isIntegrityError,
+  ProgrammingError,
+  TimeoutError,
+  WaitInterruptedError,
+} from '../../core/errors.js';
 import {
   type BatchingTrackingRecorder,
   inBatch,
@@ -419,6 +424,65 @@ export function describeTrackingRecorderContract(
         expect(error).toBeInstanceOf(WaitInterruptedError);
         await recorder.insertTracking(tracking(app, 1n));
         await expect(recorder.wait(app, 1n, { signal })).resolves.toBeUndefined();
+      });
+
+      it('waits without a time limit for an Infinity timeout', async () => {
+        const recorder = await open();
+        const app = newApplicationName();
+        const waited = recorder.wait(app, 1n, { timeout: Number.POSITIVE_INFINITY });
+        await sleep(50);
+        expect(await hasSettled(waited)).toBe(false);
+        await recorder.insertTracking(tracking(app, 1n));
+        await expect(waited).resolves.toBeUndefined();
+      });
+
+      it('honours a timeout of 2^31 ms and more (no early TimeoutError)', async () => {
+        const recorder = await open();
+        const app = newApplicationName();
+        const timeout = 2 ** 31 + 5;
+        const resolved = recorder.wait(app, 1n, { timeout });
+        const controller = new AbortController();
+        const interrupted = rejectionOf(
+          recorder.wait(app, 2n, { timeout, signal: controller.signal }),
+        );
+        await sleep(50);
+        expect(await hasSettled(resolved)).toBe(false);
+        await recorder.insertTracking(tracking(app, 1n));
+        await expect(resolved).resolves.toBeUndefined();
+        controller.abort();
+        expect(await interrupted).toBeInstanceOf(WaitInterruptedError);
+      });
+
+      it('rejects malformed arguments with a ProgrammingError naming the value', async () => {
+        const recorder = await open();
+        const app = newApplicationName();
+        await recorder.insertTracking(tracking(app, 3n));
+        const wait = recorder.wait.bind(recorder) as (...args: unknown[]) => Promise<void>;
+        const cases: [unknown[], RegExp][] = [
+          [[app, 5n, { timeout: Number.NaN }], /timeout.*NaN/],
+          [[app, 5n, { timeout: -1 }], /timeout.*-1/],
+          [[app, 5n, { timeout: '100' }], /timeout.*"100"/],
+          [[app, 5n, { timeout: null }], /timeout.*null/],
+          // Checked before anything else: also for an id that is already tracked.
+          [[app, 2n, { timeout: Number.NaN }], /timeout.*NaN/],
+          [[app, 0n, { timeout: -5 }], /timeout.*-5/],
+          [[app, 5, { timeout: 10 }], /notification id.*a number \(5\)/],
+          [[app, '5'], /notification id.*"5"/],
+          [[app, null], /notification id.*null/],
+          [[42, 5n], /application name.*a number \(42\)/],
+          [[undefined, undefined], /application name.*undefined/],
+          [[app, 5n, null], /options.*null/],
+          [[app, 5n, { signal: 'stop' }], /signal.*"stop"/],
+        ];
+        for (const [args, message] of cases) {
+          const error = await rejectionOf(wait(...args));
+          expect(error, String(args.map((a) => typeof a))).toBeInstanceOf(ProgrammingError);
+          expect((error as Error).message).toMatch(message);
+        }
+        // A timeout of 0 is valid: the wait checks once, then times out.
+        expect(await rejectionOf(recorder.wait(app, 5n, { timeout: 0 }))).toBeInstanceOf(
+          TimeoutError,
+        );
       });
 
       it('ends pending waits with WaitInterruptedError when the recorder closes', async () => {

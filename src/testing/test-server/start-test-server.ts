@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { STANDALONE_ROLE } from './grpc/node-role.js';
+import { AppendCommitFault, standaloneRoleWith } from './grpc/append-fault.js';
 import type { ServerState } from './grpc/server-state.js';
 import { writeBootstrapEvents } from './log/bootstrap.js';
 import { EventLog } from './log/event-log.js';
@@ -38,6 +38,15 @@ export interface KurrentDBTestServer {
    * live. Client resubscription required.").
    */
   abortSubscriptions(): void;
+  /**
+   * Fault injection: the next append the server receives (Append or BatchAppend) is committed,
+   * then the server drops every client connection instead of acknowledging it, so the client
+   * sees a connection failure (`UnavailableError`) for a write that happened: the append is in
+   * the log, and an append of the same events (same ids, same expected revision) is recognised
+   * as already stored. Resolves when the fault fired; the server keeps listening. The same fault
+   * as a test-cluster node's `failNextAppendAfterCommit`.
+   */
+  failNextAppendAfterCommit(): Promise<void>;
 }
 
 /** Starts a test server; resolves once it accepts connections. */
@@ -46,11 +55,12 @@ export async function startKurrentDBTestServer(
 ): Promise<KurrentDBTestServer> {
   const host = options.host ?? '127.0.0.1';
   const log = new EventLog();
+  const fault = new AppendCommitFault();
   const state: ServerState = {
     log,
     subscriptions: new Set(),
     now: Date.now,
-    role: STANDALONE_ROLE,
+    role: standaloneRoleWith(fault, () => node.disconnectClients()),
   };
   const node = await startNodeServer({ state, host, port: options.port ?? 0, tls: options.tls });
   const port = node.port;
@@ -68,6 +78,10 @@ export async function startKurrentDBTestServer(
     abortSubscriptions: () => {
       for (const subscription of [...state.subscriptions]) subscription.abort();
     },
-    stop: node.stop,
+    failNextAppendAfterCommit: () => fault.arm(),
+    stop: () => {
+      fault.disarm();
+      return node.stop();
+    },
   };
 }

@@ -19,6 +19,6 @@ export interface ServerState {
   readonly subscriptions: Set<OpenSubscription>;
   /** Current time in ms (a hook for tests). */
   readonly now: () => number;
-  /** What this node serves and refuses; `STANDALONE_ROLE` for a single server. */
+  /** What this node serves and refuses; `standaloneRoleWith` (append-fault.ts) for a single server. */
   readonly role: NodeRole;
 }
