@@ -22,6 +22,7 @@ import type { ApplicationRecorder } from '../core/application-recorder.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
 import { booleanSetting, numberSetting } from '../core/environment-settings.js';
 import { ProgrammingError } from '../core/errors.js';
+import { Transcoder, type Transcoding } from '../core/transcoder.js';
 import type { LocalInspector, StartInspectorOptions } from '../inspect/start-inspector.js';
 import type { AggregateActor } from '../runtime/aggregate/aggregate-actor.js';
 import type { InspectObserver } from '../runtime/aggregate/aggregate-runtime.js';
@@ -48,6 +49,11 @@ export interface ApplicationOptions {
   readonly onSendFailure?: (command: EventObject, error: unknown) => void;
   /** Warnings (e.g. an ignored snapshot). @defaultValue `console.warn` */
   readonly warn?: Warn;
+  /**
+   * More transcodings, besides the class's `transcodings` and the built-in ones (`Date`, bigint,
+   * `Map`, `Set`, `Uint8Array`, `URL`).
+   */
+  readonly transcodings?: readonly Transcoding<any>[];
 }
 
 /**
@@ -73,6 +79,12 @@ export class Application implements AsyncDisposable {
    * learns every definition it is used with).
    */
   static aggregates: readonly AggregateDefinition[] = [];
+  /**
+   * How values that are not plain JSON are stored in events, metadata and snapshots, besides the
+   * built-in `Date`, bigint, `Map`, `Set`, `Uint8Array` and `URL` (see `Transcoder`). A value with
+   * no transcoding (a class instance, a function, `NaN`, …) is refused when a command emits it.
+   */
+  static transcodings: readonly Transcoding<any>[] = [];
   /** Events between snapshots per aggregate name; setting it enables snapshotting. */
   static snapshottingIntervals: Readonly<Record<string, number>> | undefined;
 
@@ -82,6 +94,8 @@ export class Application implements AsyncDisposable {
   /** The application's events and notifications (`maxNotificationId()`, `subscribe()`, …). */
   readonly recorder: ApplicationRecorder;
   readonly repository: Repository;
+  /** Encodes and decodes the application's event payloads, metadata values and snapshots. */
+  readonly transcoder: Transcoder;
   readonly #snapshots: SnapshotStore | undefined;
   readonly #inspectors: InspectObserver[] = [];
   readonly #closers: (() => Promise<void>)[] = [];
@@ -97,21 +111,23 @@ export class Application implements AsyncDisposable {
     };
     this.env = new Environment(this.name, defaults, process.env, options.env ?? {});
     const settings = readSettings(this.env);
+    this.transcoder = new Transcoder([...type.transcodings, ...(options.transcodings ?? [])]);
     this.persistence = createPersistence({ name: this.name, defaults, env: options.env ?? {} });
     this.recorder = this.persistence.applicationRecorder;
     const warn: Warn =
       options.warn ??
       ((message, detail) => console.warn(`[${this.name}] ${message}`, detail ?? ''));
     this.#snapshots = settings.snapshotting
-      ? new SnapshotStore(this.persistence.snapshotRecorder, warn)
+      ? new SnapshotStore(this.persistence.snapshotRecorder, warn, this.transcoder)
       : undefined;
     if (options.inspect !== undefined) this.#inspectors.push(options.inspect);
     const onSendFailure =
       options.onSendFailure ??
       ((command: EventObject, error: unknown) =>
-        warn(`Command '${command.type}' sent to an aggregate failed`, error));
+        warn(`Command '${String(command?.type)}' sent to an aggregate failed`, error));
     this.repository = new Repository({
       recorder: this.recorder,
+      transcoder: this.transcoder,
       snapshots: this.#snapshots,
       snapshotInterval: (definition) => intervals?.[definition.name] ?? definition.snapshotInterval,
       retries: settings.retries,

@@ -170,6 +170,8 @@ export class DecodingError extends EventSourcingError {
   readonly streamName: string;
   readonly revision: number;
   readonly eventType: string;
+  /** What is wrong, without the where (the message's tail). */
+  readonly reason: string;
 
   constructor(
     where: { streamName: string; revision: number; eventType: string },
@@ -184,6 +186,7 @@ export class DecodingError extends EventSourcingError {
     this.streamName = where.streamName;
     this.revision = where.revision;
     this.eventType = where.eventType;
+    this.reason = reason;
   }
 }
 

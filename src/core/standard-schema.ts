@@ -16,13 +16,32 @@ export type ValidationOutcome<T> =
 /**
  * Validates `value`; synchronous schemas answer without a microtask, so callers on hot paths can
  * check `instanceof Promise` and skip the await.
+ *
+ * @param failed turns a schema that throws (or rejects, or answers with no result object) into
+ *   the caller's typed error.
  */
 export function validateWithSchema<T>(
   schema: StandardSchemaV1<unknown, T>,
   value: unknown,
+  failed: (error: unknown) => Error,
 ): ValidationOutcome<T> | Promise<ValidationOutcome<T>> {
-  const result = schema['~standard'].validate(value);
-  return result instanceof Promise ? result.then(toOutcome) : toOutcome(result);
+  let result: StandardSchemaV1.Result<T> | Promise<StandardSchemaV1.Result<T>>;
+  try {
+    result = schema['~standard'].validate(value);
+  } catch (error) {
+    throw failed(error);
+  }
+  const outcome = (answer: StandardSchemaV1.Result<T>): ValidationOutcome<T> => {
+    if (typeof answer !== 'object' || answer === null) {
+      throw failed(new TypeError(`validate() returned ${String(answer)}, not a result object`));
+    }
+    return toOutcome(answer);
+  };
+  return result instanceof Promise
+    ? result.then(outcome, (error: unknown) => {
+        throw failed(error);
+      })
+    : outcome(result);
 }
 
 function toOutcome<T>(result: StandardSchemaV1.Result<T>): ValidationOutcome<T> {

@@ -13,19 +13,26 @@
  *
  * @module
  */
+
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject, SnapshotFrom } from 'xstate';
-import {
-  checkEmittedSchemas,
-  decide,
-  evolve,
-  validateCommand,
-} from '../runtime/aggregate/decide.js';
+import { defaultTranscoder, Transcoder, type Transcoding } from '../core/transcoder.js';
+import { decide, evolve, validateCommand } from '../runtime/aggregate/decide.js';
 import type {
   AggregateDefinition,
   CommandOf,
   DomainEventOf,
 } from '../runtime/aggregate/define-aggregate.js';
+import { recordDecision } from '../runtime/aggregate/record-decision.js';
+
+/** Options of {@link given}. */
+export interface GivenOptions {
+  /** The aggregate id, for error messages. @defaultValue `'given'` */
+  readonly aggregateId?: string;
+  /** The application's transcodings, so emitted events are encoded and decoded as it does. */
+  readonly transcodings?: readonly Transcoding<any>[];
+}
 
 /** What `then` compares against: the emitted events, an error class, or an error predicate. */
 export type Expectation<M extends AnyStateMachine> =
@@ -46,28 +53,41 @@ export class ExpectationError extends Error {
   override readonly name = 'ExpectationError';
 }
 
-/** Starts a scenario: the aggregate with these domain events already applied. */
+/**
+ * Starts a scenario: the aggregate with these domain events already applied. The emitted events
+ * go through the transcoder as in the runtime, so `then` compares what a replay would apply and a
+ * value that can't be stored fails here as it would in production.
+ */
 export function given<M extends AnyStateMachine>(
   definition: AggregateDefinition<M>,
   events: readonly DomainEventOf<M>[] = [],
-  aggregateId = 'given',
+  options: string | GivenOptions = {},
 ): Given<M> {
-  return new Given(definition, events, aggregateId);
+  const { aggregateId = 'given', transcodings } =
+    typeof options === 'string' ? { aggregateId: options } : options;
+  const transcoder =
+    transcodings === undefined || transcodings.length === 0
+      ? defaultTranscoder
+      : new Transcoder(transcodings);
+  return new Given(definition, events, aggregateId, transcoder);
 }
 
 export class Given<M extends AnyStateMachine> {
   readonly #definition: AggregateDefinition<M>;
   readonly #events: readonly DomainEventOf<M>[];
   readonly #aggregateId: string;
+  readonly #transcoder: Transcoder;
 
   constructor(
     definition: AggregateDefinition<M>,
     events: readonly DomainEventOf<M>[],
     aggregateId: string,
+    transcoder: Transcoder = defaultTranscoder,
   ) {
     this.#definition = definition;
     this.#events = events;
     this.#aggregateId = aggregateId;
+    this.#transcoder = transcoder;
   }
 
   /** The state after the given events (as a replay would build it). */
@@ -81,7 +101,14 @@ export class Given<M extends AnyStateMachine> {
 
   /** The command to decide on. */
   when(command: CommandOf<M>): When<M> {
-    return new When(this.#definition, this.#aggregateId, this.snapshot, command as EventObject);
+    return new When(
+      this.#definition,
+      this.#aggregateId,
+      this.snapshot,
+      command as EventObject,
+      this.#transcoder,
+      this.#events.length,
+    );
   }
 }
 
@@ -90,17 +117,24 @@ export class When<M extends AnyStateMachine> {
   readonly #aggregateId: string;
   readonly #snapshot: SnapshotFrom<M>;
   readonly #command: EventObject;
+  readonly #transcoder: Transcoder;
+  readonly #version: number;
 
   constructor(
     definition: AggregateDefinition<M>,
     aggregateId: string,
     snapshot: SnapshotFrom<M>,
     command: EventObject,
+    transcoder: Transcoder = defaultTranscoder,
+    /** How many events were given (the next event's version). */
+    version = 0,
   ) {
     this.#definition = definition;
     this.#aggregateId = aggregateId;
     this.#snapshot = snapshot;
     this.#command = command;
+    this.#transcoder = transcoder;
+    this.#version = version;
   }
 
   /** Decides without asserting: the events, or the error the runtime would raise. */
@@ -108,8 +142,20 @@ export class When<M extends AnyStateMachine> {
     const subject = { definition: this.#definition, aggregateId: this.#aggregateId };
     const snapshot = this.#snapshot as AnyMachineSnapshot;
     const command = await validateCommand(subject, snapshot, this.#command);
-    const { events, evolved } = decide(subject, snapshot, command);
-    await checkEmittedSchemas(this.#definition, command.type, events);
+    const emitted = decide(subject, snapshot, command);
+    const { events, evolved } = await recordDecision(
+      subject,
+      this.#transcoder,
+      snapshot,
+      command.type,
+      emitted,
+      {
+        streamName: this.#definition.streamName(this.#aggregateId),
+        firstVersion: this.#version,
+        eventIds: emitted.map(() => randomUUID()),
+        metadata: {},
+      },
+    );
     return { events: events as DomainEventOf<M>[], snapshot: evolved as SnapshotFrom<M> };
   }
 

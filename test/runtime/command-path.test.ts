@@ -182,10 +182,10 @@ describe.each(persistenceModules(uri))('the command path on %s', (_module, env) 
 
   /** Wraps the app's real recorder to count appends in flight (each held 5 ms longer). */
   function countAppends(app: Application): { readonly max: number } {
-    const recorder = app.recorder as { insertEvents: typeof app.recorder.insertEvents };
-    const real = recorder.insertEvents.bind(app.recorder);
+    const recorder = app.recorder as { appendEvents: typeof app.recorder.appendEvents };
+    const real = recorder.appendEvents.bind(app.recorder);
     const stats = { inFlight: 0, max: 0 };
-    recorder.insertEvents = async (events) => {
+    recorder.appendEvents = async (events) => {
       stats.inFlight++;
       stats.max = Math.max(stats.max, stats.inFlight);
       try {

@@ -16,6 +16,7 @@ import type {
 import { Actor } from 'xstate';
 import { ProgrammingError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
+import { describeValue } from '../../core/well-formed.js';
 import type { ExecuteMetadataOptions } from './command-ids.js';
 import type { AggregateDefinition, CommandOf, DomainEventOf } from './define-aggregate.js';
 import { foldEvents, hasEnabledTransition } from './pure-transition.js';
@@ -205,21 +206,25 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
    * @internal
    */
   _send(event: EventObject): void {
-    if (this.#applying || event.type.startsWith('xstate.')) {
+    if (this.#applying || (typeof event?.type === 'string' && event.type.startsWith('xstate.'))) {
       baseSend.call(this, event);
       return;
     }
     const executor = this.#executor;
     const failure =
-      executor === undefined
+      typeof event !== 'object' || event === null || typeof event.type !== 'string'
         ? new ProgrammingError(
-            `${this.definition.name} '${this.aggregateId}' is read-only; '${event.type}' was not executed`,
+            `${this.definition.name} '${this.aggregateId}': can't send ${describeValue(event)}${typeof event === 'object' && event !== null ? ' without a string type' : ''}; send a command object such as { type: '…' }`,
           )
-        : this.definition.eventTypes.has(event.type)
+        : executor === undefined
           ? new ProgrammingError(
-              `Domain event '${event.type}' can't be sent to ${this.definition.name} '${this.aggregateId}': domain events are applied only after they are stored; send a command`,
+              `${this.definition.name} '${this.aggregateId}' is read-only; '${event.type}' was not executed`,
             )
-          : undefined;
+          : this.definition.eventTypes.has(event.type)
+            ? new ProgrammingError(
+                `Domain event '${event.type}' can't be sent to ${this.definition.name} '${this.aggregateId}': domain events are applied only after they are stored; send a command`,
+              )
+            : undefined;
     if (failure !== undefined) {
       (executor ?? consoleReporter).reportSendFailure(event, failure);
       return;
@@ -232,5 +237,5 @@ export class AggregateActor<M extends AnyStateMachine = AnyStateMachine> extends
 
 const consoleReporter: Pick<CommandExecutor, 'reportSendFailure'> = {
   reportSendFailure: (command, error) =>
-    console.warn(`[eventsourcing-kurrentdb] command '${command.type}' failed:`, error),
+    console.warn(`[eventsourcing-kurrentdb] command '${String(command?.type)}' failed:`, error),
 };

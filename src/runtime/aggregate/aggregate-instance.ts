@@ -8,22 +8,27 @@
 import type { Actor, AnyMachineSnapshot, EventObject } from 'xstate';
 import { createActor } from 'xstate';
 import { aggregateLifecycleMachine } from '../../../machines/aggregate-lifecycle.js';
+import type { AppendedEvents } from '../../core/aggregate-recorder.js';
 import { type ConflictMessage, conflictChannel } from '../../core/diagnostics.js';
 import {
   AggregateNotFoundError,
   CommandRejectedError,
+  DecodingError,
   IntegrityError,
   isIntegrityError,
   ProgrammingError,
 } from '../../core/errors.js';
-import type { StoredEvent } from '../../core/stored-event.js';
+import type { Notification, StoredEvent } from '../../core/stored-event.js';
 import { AggregateActor, type ExecuteOptions, type Recording } from './aggregate-actor.js';
 import type { AggregateRuntimeSettings, Settles } from './aggregate-runtime.js';
+import { checkExecuteOptions } from './check-arguments.js';
 import { CommandIdIndex, commandMetadata, eventIdsFor } from './command-ids.js';
-import { checkEmittedSchemas, decide, validateCommand } from './decide.js';
+import { decide, validateCommand } from './decide.js';
 import type { AggregateDefinition } from './define-aggregate.js';
-import { decodeEvent, encodeEvents } from './event-codec.js';
+import { decodeEvent } from './event-codec.js';
+import { recordDecision } from './record-decision.js';
 import { replay } from './replay.js';
+import type { LoadedSnapshot } from './snapshot-store.js';
 
 type Lifecycle = Actor<typeof aggregateLifecycleMachine>;
 
@@ -115,32 +120,28 @@ export class AggregateInstance implements Settles {
     const lifecycle = startLifecycle(runtime, definition, aggregateId);
     try {
       const latest = await runtime.snapshots?.latest(definition, streamName);
-      const stored = await runtime.recorder.selectEvents(
-        streamName,
-        latest === undefined ? {} : { gt: latest.version },
-      );
-      if (stored.length === 0 && latest === undefined) {
+      let state: Awaited<ReturnType<typeof loadState>>;
+      try {
+        state = await loadState(runtime, definition, streamName, latest);
+      } catch (error) {
+        // A snapshot can never brick an aggregate: if the events after it don't apply to it (a
+        // snapshot of an older machine, or written before the transcoder kept a Set a Set),
+        // replay the whole stream instead.
+        if (latest === undefined || !(error instanceof DecodingError)) throw error;
+        runtime.warn(
+          `Ignoring the snapshot of '${streamName}' at version ${latest.version}: the events after it don't apply to it (${error.message}); replaying the stream instead`,
+          error,
+        );
+        state = await loadState(runtime, definition, streamName, undefined);
+      }
+      if (state === undefined) {
         throw new AggregateNotFoundError(
           definition.name,
           aggregateId,
           `${definition.name} '${aggregateId}' not found (stream '${streamName}' has no events)`,
         );
       }
-      const events = await decodeAll(definition, stored);
-      const commandIds = latest?.commandIds ?? new CommandIdIndex();
-      for (const record of stored) commandIds.noteEvent(record.metadata, record.originatorVersion);
-      const initial = latest?.snapshot ?? definition.initialSnapshot();
-      const instance = new AggregateInstance(
-        runtime,
-        definition,
-        aggregateId,
-        {
-          version: stored.at(-1)?.originatorVersion ?? (latest?.version as number),
-          snapshot: replay(definition, initial, events, stored),
-          ...(commandIds.size > 0 ? { commandIds } : {}),
-        },
-        false,
-      );
+      const instance = new AggregateInstance(runtime, definition, aggregateId, state, false);
       instance.#lifecycle = lifecycle;
       return instance;
     } catch (error) {
@@ -173,7 +174,7 @@ export class AggregateInstance implements Settles {
         `${definition.name} '${aggregateId}' version ${version} not found (stream '${streamName}' has ${stored.length} event(s) up to it)`,
       );
     }
-    const events = await decodeAll(definition, stored);
+    const events = await decodeAll(runtime, definition, stored);
     const inspect = runtime.inspect();
     return new AggregateActor({
       definition,
@@ -241,6 +242,11 @@ export class AggregateInstance implements Settles {
   execute(command: EventObject, options: ExecuteOptions): Promise<Recording[]> {
     if (this.#stopped || this.#runtime.isClosed?.() === true) {
       return Promise.reject(this.#closedError());
+    }
+    try {
+      checkExecuteOptions(options, `${this.definition.name} '${this.aggregateId}'.execute`);
+    } catch (error) {
+      return Promise.reject(error);
     }
     return this.#enqueue(() => this.#run(command, options));
   }
@@ -321,7 +327,7 @@ export class AggregateInstance implements Settles {
     try {
       const validated = validateCommand(this, actor.getSnapshot(), command);
       const checked = validated instanceof Promise ? await validated : validated;
-      const metadata = commandMetadata(options);
+      const metadata = commandMetadata(options, this.#runtime.transcoder);
       const { commandId } = options;
       for (let attempt = 0; ; attempt++) {
         const span = commandId === undefined ? undefined : this.#commandIds?.get(commandId);
@@ -331,25 +337,28 @@ export class AggregateInstance implements Settles {
           return recordings;
         }
         const decidedOn = actor.getSnapshot() as AnyMachineSnapshot;
-        const { events, evolved } = decide(this, decidedOn, checked);
-        if (events.length === 0) {
+        const emitted = decide(this, decidedOn, checked);
+        if (emitted.length === 0) {
           leave(this.#version);
           return [];
         }
-        const schemasChecked = checkEmittedSchemas(this.definition, checked.type, events);
-        if (schemasChecked !== undefined) await schemasChecked;
-        const first = this.#version + 1;
-        const stored = encodeEvents(
-          this.definition,
-          this.streamName,
-          first,
-          events,
-          eventIdsFor(this.streamName, commandId, events.length),
-          metadata,
+        const recorded = recordDecision(
+          this,
+          this.#runtime.transcoder,
+          decidedOn,
+          checked.type,
+          emitted,
+          {
+            streamName: this.streamName,
+            firstVersion: this.#version + 1,
+            eventIds: eventIdsFor(this.streamName, commandId, emitted.length),
+            metadata,
+          },
         );
-        let ids: bigint[];
+        const { stored, events, evolved } = recorded instanceof Promise ? await recorded : recorded;
+        let appended: AppendedEvents;
         try {
-          ids = await this.#runtime.recorder.insertEvents(stored);
+          appended = await this.#runtime.recorder.appendEvents(stored);
         } catch (error) {
           if (!isIntegrityError(error)) throw error;
           if (this.#isNew) {
@@ -380,7 +389,9 @@ export class AggregateInstance implements Settles {
           lifecycle.send({ type: 'retry' });
           continue;
         }
-        const last = first + events.length - 1;
+        // The versions are the store's: a soft-deleted stream continues its numbering.
+        const last = appended.lastVersion;
+        const first = last - events.length + 1;
         if (!actor.applyStored(events, last, { from: decidedOn, to: evolved })) {
           this.#dropActor('crash');
           this.#runtime.onCrash?.(this);
@@ -389,7 +400,22 @@ export class AggregateInstance implements Settles {
           );
         }
         this.#version = last;
-        for (const record of stored) this.#noteCommandId(record);
+        const { ids } = appended;
+        const recordings: Recording[] = [];
+        for (let index = 0; index < events.length; index++) {
+          const record = stored[index] as StoredEvent;
+          const notification: Notification = {
+            originatorId: record.originatorId,
+            originatorVersion: first + index,
+            topic: record.topic,
+            state: record.state,
+            metadata: record.metadata,
+            eventId: record.eventId,
+            id: ids[index] as bigint,
+          };
+          this.#noteCommandId(notification);
+          recordings.push({ event: events[index] as EventObject, notification });
+        }
         if (this.#isNew) {
           this.#isNew = false;
           this.#onPersisted?.(this);
@@ -397,22 +423,6 @@ export class AggregateInstance implements Settles {
         }
         if (this.#runtime.snapshots !== undefined) await this.#maybeSnapshot(first, last);
         leave(last);
-        const recordings: Recording[] = [];
-        for (let index = 0; index < events.length; index++) {
-          const record = stored[index] as StoredEvent;
-          recordings.push({
-            event: events[index] as EventObject,
-            notification: {
-              originatorId: record.originatorId,
-              originatorVersion: record.originatorVersion,
-              topic: record.topic,
-              state: record.state,
-              metadata: record.metadata,
-              eventId: record.eventId,
-              id: ids[index] as bigint,
-            },
-          });
-        }
         return recordings;
       }
     } catch (error) {
@@ -431,7 +441,7 @@ export class AggregateInstance implements Settles {
       this.#version < 0 ? {} : { gt: this.#version },
     );
     if (stored.length === 0) return;
-    const events = await decodeAll(this.definition, stored);
+    const events = await decodeAll(this.#runtime, this.definition, stored);
     const last = (stored.at(-1) as StoredEvent).originatorVersion;
     const actor = this.#actor;
     // Fold the whole batch first, so the live one never half-applies; unwatched, it takes that.
@@ -454,7 +464,7 @@ export class AggregateInstance implements Settles {
     // Re-appending the same events (same ids, same versions) is idempotent: nothing is written
     // and the store answers with the original positions.
     const ids = await this.#runtime.recorder.insertEvents(stored);
-    const events = await decodeAll(this.definition, stored);
+    const events = await decodeAll(this.#runtime, this.definition, stored);
     return events.map((event, index) => ({
       event,
       notification: { ...(stored[index] as StoredEvent), id: ids[index] as bigint },
@@ -502,12 +512,41 @@ export class AggregateInstance implements Settles {
   }
 }
 
+/**
+ * The state of an aggregate from its latest snapshot (if any) and the events after it;
+ * `undefined` when there is neither.
+ */
+async function loadState(
+  runtime: AggregateRuntimeSettings,
+  definition: AggregateDefinition,
+  streamName: string,
+  latest: LoadedSnapshot | undefined,
+): Promise<
+  { version: number; snapshot: AnyMachineSnapshot; commandIds?: CommandIdIndex } | undefined
+> {
+  const stored = await runtime.recorder.selectEvents(
+    streamName,
+    latest === undefined ? {} : { gt: latest.version },
+  );
+  if (stored.length === 0 && latest === undefined) return undefined;
+  const events = await decodeAll(runtime, definition, stored);
+  const commandIds = latest?.commandIds.copy() ?? new CommandIdIndex();
+  for (const record of stored) commandIds.noteEvent(record.metadata, record.originatorVersion);
+  const initial = latest?.snapshot ?? definition.initialSnapshot();
+  return {
+    version: stored.at(-1)?.originatorVersion ?? (latest?.version as number),
+    snapshot: replay(definition, initial, events, stored),
+    ...(commandIds.size > 0 ? { commandIds } : {}),
+  };
+}
+
 /** Decodes stored events, awaiting only when an async schema is involved. */
 async function decodeAll(
+  runtime: AggregateRuntimeSettings,
   definition: AggregateDefinition,
   stored: readonly StoredEvent[],
 ): Promise<EventObject[]> {
-  const decoded = stored.map((record) => decodeEvent(definition, record));
+  const decoded = stored.map((record) => decodeEvent(definition, record, runtime.transcoder));
   return decoded.some((event) => event instanceof Promise)
     ? Promise.all(decoded)
     : (decoded as EventObject[]);

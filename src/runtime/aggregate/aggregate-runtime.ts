@@ -5,6 +5,7 @@
  */
 import type { EventObject, InspectionEvent, Observer } from 'xstate';
 import type { ApplicationRecorder } from '../../core/application-recorder.js';
+import type { Transcoder } from '../../core/transcoder.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 import type { SnapshotStore, Warn } from './snapshot-store.js';
 
@@ -13,6 +14,8 @@ export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEve
 
 export interface AggregateRuntimeSettings {
   readonly recorder: ApplicationRecorder;
+  /** Encodes and decodes event payloads, metadata values and snapshots. */
+  readonly transcoder: Transcoder;
   /** Present when snapshotting is enabled. */
   readonly snapshots: SnapshotStore | undefined;
   /** Events between automatic snapshots of an aggregate type, `undefined` for none. */

@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { EventMetadata } from '../../core/stored-event.js';
+import type { Transcoder } from '../../core/transcoder.js';
 
 /** Metadata keys written with every event of a command that has ids. */
 export const COMMAND_ID = 'commandId';
@@ -81,6 +82,13 @@ export class CommandIdIndex {
     }
   }
 
+  /** An independent copy (a loaded snapshot's index is not changed by the events after it). */
+  copy(): CommandIdIndex {
+    const copy = new CommandIdIndex();
+    for (const [id, span] of this.#spans) copy.#spans.set(id, span);
+    return copy;
+  }
+
   /** The spans as JSON-compatible tuples (for snapshots). */
   toJSON(): [string, number, number][] {
     return [...this.#spans].map(([id, span]) => [id, span.from, span.count]);
@@ -102,8 +110,16 @@ export class CommandIdIndex {
 /** The metadata of a command without ids or user metadata (shared: never changed). */
 const NO_METADATA: EventMetadata = Object.freeze({});
 
-/** The metadata of a command's events. */
-export function commandMetadata(options: ExecuteMetadataOptions): EventMetadata {
+/**
+ * The metadata of a command's events: the user's `metadata` through the transcoder (so a `Date`
+ * or bigint is stored in its tagged JSON form), then the command's ids.
+ *
+ * @throws ProgrammingError for a metadata value the transcoder can't represent.
+ */
+export function commandMetadata(
+  options: ExecuteMetadataOptions,
+  transcoder: Transcoder,
+): EventMetadata {
   if (
     options.commandId === undefined &&
     options.correlationId === undefined &&
@@ -112,7 +128,11 @@ export function commandMetadata(options: ExecuteMetadataOptions): EventMetadata 
   ) {
     return NO_METADATA;
   }
-  const metadata: Record<string, unknown> = { ...options.metadata };
+  const metadata: Record<string, unknown> =
+    options.metadata === undefined
+      ? {}
+      : // A copy: the transcoder may hand back the caller's own object when nothing changes.
+        { ...(transcoder.toJSONValue(options.metadata, 'the metadata') as object) };
   if (options.commandId !== undefined) metadata[COMMAND_ID] = options.commandId;
   const correlationId = options.correlationId ?? options.commandId;
   if (correlationId !== undefined) metadata[CORRELATION_ID] = correlationId;

@@ -55,7 +55,9 @@ export function validateCommand(
   const schema = definition.schemas[type];
   if (schema === undefined) return command;
   const { type: _type, ...payload } = command;
-  const outcome = validateWithSchema(schema, payload);
+  const outcome = validateWithSchema(schema, payload, (error) =>
+    schemaThrew(definition, `command '${type}'`, error),
+  );
   const accept = (o: Awaited<typeof outcome>): EventObject => {
     if (!o.ok) {
       throw reject(
@@ -71,28 +73,19 @@ export function validateCommand(
   return outcome instanceof Promise ? outcome.then(accept) : accept(outcome);
 }
 
-/** What a command decided: its domain events, and the state they lead to. */
-export interface Decision {
-  /** The emitted domain events (empty when an enabled transition emitted nothing). */
-  readonly events: EventObject[];
-  /** The snapshot after applying `events` to the one decided on (that one when none). */
-  readonly evolved: AnyMachineSnapshot;
-}
-
 /**
- * The domain events `command` emits in `snapshot`, applied in order to check they can be (so a
- * command never stores an event its own machine can't apply).
+ * The domain events `command` emits in `snapshot` (not yet applied: see {@link applyEmitted}).
  *
  * @throws CommandRejectedError when no transition is enabled for the command (not handled in
  *   this state, or its guard is false).
- * @throws ProgrammingError when the command's transition changes context or state, emits an
- *   event the machine has no transition for, or emits one that can't be applied where it lands.
+ * @throws ProgrammingError when the command's transition changes context or state, or emits an
+ *   event that is not one of the machine's domain events.
  */
 export function decide(
   subject: DecisionSubject,
   snapshot: AnyMachineSnapshot,
   command: EventObject,
-): Decision {
+): EventObject[] {
   const { definition } = subject;
   let step: Step;
   try {
@@ -121,39 +114,14 @@ export function decide(
       'no enabled transition in this state (not handled here, or its guard is false)',
     );
   }
-  return { events, evolved: applyEmitted(subject, snapshot, events, command.type) };
-}
-
-/**
- * Emitted domain events must satisfy their schemas: a failing one is a bug in the machine.
- *
- * @throws ProgrammingError naming the command, the event and the issues.
- */
-export function checkEmittedSchemas(
-  definition: AggregateDefinition,
-  commandType: string,
-  events: readonly EventObject[],
-): Promise<void> | undefined {
-  if (!events.some((event) => definition.schemas[event.type] !== undefined)) return undefined;
-  return checkSchemas(definition, commandType, events);
-}
-
-async function checkSchemas(
-  definition: AggregateDefinition,
-  commandType: string,
-  events: readonly EventObject[],
-): Promise<void> {
   for (const event of events) {
-    const schema = definition.schemas[event.type];
-    if (schema === undefined) continue;
-    const { type: _type, ...payload } = event;
-    const outcome = await validateWithSchema(schema, payload);
-    if (!outcome.ok) {
+    if (!definition.eventTypes.has(event?.type)) {
       throw new ProgrammingError(
-        `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}' failing its schema: ${describeIssues(outcome.issues)}`,
+        `Aggregate '${definition.name}': command '${command.type}' emitted '${String(event?.type)}', which is not a domain event of the machine (no transition applies it)`,
       );
     }
   }
+  return events;
 }
 
 /** Folds domain events into a snapshot (pure). */
@@ -167,33 +135,39 @@ export function evolve(
   return state;
 }
 
-function applyEmitted(
+/**
+ * Applies the events a command emitted (as decoded from what is stored) to the state it was
+ * decided in: the state the live aggregate takes once they are stored.
+ *
+ * @throws ProgrammingError when one can't be applied where it lands (no enabled transition, or
+ *   its transition threw): nothing is stored then.
+ */
+export function applyEmitted(
   subject: DecisionSubject,
   snapshot: AnyMachineSnapshot,
   events: readonly EventObject[],
   commandType: string,
 ): AnyMachineSnapshot {
   const { definition } = subject;
-  const emitted = (event: EventObject) =>
-    `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}'`;
-  for (const event of events) {
-    if (!definition.eventTypes.has(event.type)) {
-      throw new ProgrammingError(
-        `${emitted(event)}, which is not a domain event of the machine (no transition applies it)`,
-      );
-    }
-  }
   const fold = foldEvents(definition.machine, snapshot, events);
   if (fold.ok) return fold.snapshot;
   const event = events[fold.index] as EventObject;
+  const emitted = `Aggregate '${definition.name}': command '${commandType}' emitted '${event.type}'`;
   const where = `in state ${JSON.stringify(fold.state.value)}`;
   const { thrown } = fold;
   if (thrown === undefined) {
-    throw new ProgrammingError(`${emitted(event)}, which can't be applied ${where}`);
+    throw new ProgrammingError(`${emitted}, which can't be applied ${where}`);
   }
   throw new ProgrammingError(
-    `${emitted(event)}, and applying it ${where} threw: ${(thrown.error as Error)?.message ?? String(thrown.error)}`,
+    `${emitted}, and applying it ${where} threw: ${(thrown.error as Error)?.message ?? String(thrown.error)}`,
     { cause: thrown.error },
+  );
+}
+
+function schemaThrew(definition: AggregateDefinition, what: string, error: unknown): Error {
+  return new ProgrammingError(
+    `Aggregate '${definition.name}': the schema of ${what} threw instead of answering: ${(error as Error)?.message ?? String(error)}`,
+    { cause: error },
   );
 }
 

@@ -13,6 +13,7 @@ import type { AnyStateMachine, EmittedFrom, EventFromLogic, SnapshotFrom } from 
 import { initialTransition } from 'xstate';
 import { ConfigurationError } from '../../core/errors.js';
 import type { StandardSchemaV1 } from '../../core/standard-schema.js';
+import { describeValue } from '../../core/well-formed.js';
 import { analyseMachine } from './machine-analysis.js';
 
 /** The domain events of a machine: what its commands `emit` (`setup({ types: { emitted } })`). */
@@ -81,7 +82,8 @@ export interface AggregateDefinition<M extends AnyStateMachine = AnyStateMachine
  *
  * @throws ProgrammingError when a command transition also targets a state or assigns context
  *   (naming the state and the transition), or a type is both a command and a domain event.
- * @throws ConfigurationError for an empty or dotted name or a bad snapshotting interval.
+ * @throws ConfigurationError for an empty or dotted name, one starting with `$`, or a bad
+ *   snapshotting interval.
  *
  * @example
  * ```ts
@@ -92,9 +94,9 @@ export function defineAggregate<M extends AnyStateMachine>(
   options: AggregateOptions<M>,
 ): AggregateDefinition<M> {
   const { name, machine } = options;
-  if (!/^[A-Za-z_$][\w$-]*$/.test(name)) {
+  if (typeof name !== 'string' || !/^[A-Za-z_][\w$-]*$/.test(name)) {
     throw new ConfigurationError(
-      `Aggregate name '${name}' must be a non-empty identifier without dots (it prefixes event types as '${name}.<Event>')`,
+      `Aggregate name ${typeof name === 'string' ? `'${name}'` : describeValue(name)} must be a non-empty identifier without dots that does not start with '$' (it prefixes event types as '<name>.<Event>' and stream names; '$' streams are KurrentDB system streams, never notifications)`,
     );
   }
   const interval = options.snapshotting?.interval;

@@ -1,8 +1,10 @@
 /**
  * Domain events ⇄ stored events. A domain event `{ type: 'Registered', name: 'Fido' }` of the
  * aggregate `Dog` is stored with the type `Dog.Registered`, its payload (everything but `type`) as
- * UTF-8 JSON, and metadata carrying `schemaVersion` plus the command's ids. Reading upcasts old
- * schema versions and validates against the event's schema, if any.
+ * UTF-8 JSON written by the application's {@link Transcoder} (so a `Date`, `Map`, `Set`, bigint,
+ * `Uint8Array`, `URL` or registered type comes back as itself), and metadata carrying
+ * `schemaVersion` plus the command's ids. Reading upcasts old schema versions and validates
+ * against the event's schema, if any.
  *
  * @module
  */
@@ -10,6 +12,8 @@ import type { EventObject } from 'xstate';
 import { DecodingError } from '../../core/errors.js';
 import { describeIssues, validateWithSchema } from '../../core/standard-schema.js';
 import type { EventMetadata, StoredEvent } from '../../core/stored-event.js';
+import { defaultTranscoder, type Transcoder } from '../../core/transcoder.js';
+import { describeValue } from '../../core/well-formed.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 
 /** Metadata key of an event's schema version (absent = 1). */
@@ -18,9 +22,15 @@ export const SCHEMA_VERSION = 'schemaVersion';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Encodes the events of one decision as the stored events at versions `firstVersion`, … */
+/**
+ * Encodes the events of one decision as the stored events at versions `firstVersion`, …
+ *
+ * @throws ProgrammingError naming the event and the path of a value the transcoder can't store
+ *   (a function, a symbol, a cycle, a class instance with no transcoding, `NaN`, …).
+ */
 export function encodeEvents(
   definition: AggregateDefinition,
+  transcoder: Transcoder,
   streamName: string,
   firstVersion: number,
   events: readonly EventObject[],
@@ -33,7 +43,7 @@ export function encodeEvents(
       originatorId: streamName,
       originatorVersion: firstVersion + index,
       topic: definition.topicOf(type),
-      state: encoder.encode(JSON.stringify(payload)),
+      state: encoder.encode(transcoder.encode(payload, `the payload of event '${type}'`)),
       metadata: { ...metadata, [SCHEMA_VERSION]: definition.schemaVersionOf(type) },
       eventId: eventIds[index] as string,
     };
@@ -51,6 +61,7 @@ export function encodeEvents(
 export function decodeEvent(
   definition: AggregateDefinition,
   stored: StoredEvent,
+  transcoder: Transcoder = defaultTranscoder,
 ): EventObject | Promise<EventObject> {
   const prefix = `${definition.name}.`;
   const type = stored.topic.startsWith(prefix) ? stored.topic.slice(prefix.length) : undefined;
@@ -62,10 +73,8 @@ export function decodeEvent(
   }
   let data: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(decoder.decode(stored.state));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new TypeError('the payload is not a JSON object');
-    }
+    const parsed: unknown = transcoder.decode(decoder.decode(stored.state));
+    if (!isPlainObject(parsed)) throw new TypeError('the payload is not a JSON object');
     data = parsed as Record<string, unknown>;
   } catch (error) {
     throw new DecodingError(whereOf(stored), `invalid JSON payload (${(error as Error).message})`, {
@@ -82,29 +91,47 @@ export function decodeEvent(
   }
   const upcasters = definition.upcasters[type] ?? [];
   for (let v = version; v < current; v++) {
+    let upcast: unknown;
     try {
-      data = (upcasters[v - 1] as (d: Record<string, unknown>) => Record<string, unknown>)(data);
+      upcast = (upcasters[v - 1] as (d: Record<string, unknown>) => unknown)(data);
     } catch (error) {
       throw new DecodingError(whereOf(stored), `upcaster from version ${v} to ${v + 1} failed`, {
         cause: error,
       });
     }
+    if (!isPlainObject(upcast)) {
+      throw new DecodingError(
+        whereOf(stored),
+        `upcaster from version ${v} to ${v + 1} returned ${describeValue(upcast)}; an upcaster must synchronously return the payload object`,
+      );
+    }
+    data = upcast;
   }
   const schema = definition.schemas[type];
-  if (schema === undefined) {
-    // Fresh from JSON.parse: no copy needed. An upcaster's result may be shared: copy it.
-    if (version < current) return { ...data, type };
-    data.type = type;
-    return data as EventObject;
-  }
-  const outcome = validateWithSchema(schema, data);
+  if (schema === undefined) return withType(type, data);
+  const outcome = validateWithSchema(
+    schema,
+    data,
+    (error) =>
+      new DecodingError(
+        whereOf(stored),
+        `its schema threw instead of answering: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      ),
+  );
   const accept = (o: Awaited<typeof outcome>): EventObject => {
     if (!o.ok)
       throw new DecodingError(
         whereOf(stored),
         `payload fails its schema: ${describeIssues(o.issues)}`,
       );
-    return { ...(o.value as object), type };
+    if (!isPlainObject(o.value)) {
+      throw new DecodingError(
+        whereOf(stored),
+        `its schema's output is ${describeValue(o.value)}, not a payload object`,
+      );
+    }
+    return withType(type, o.value);
   };
   return outcome instanceof Promise ? outcome.then(accept) : accept(outcome);
 }
@@ -115,6 +142,20 @@ export const whereOf = (stored: StoredEvent) => ({
   revision: stored.originatorVersion,
   eventType: stored.topic,
 });
+
+/** The domain event: `type` first (as users write events), then the payload's own fields. */
+function withType(type: string, payload: Record<string, unknown>): EventObject {
+  const event: Record<string, unknown> = { type };
+  Object.assign(event, payload);
+  event.type = type;
+  return event as EventObject;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
 
 function schemaVersionOf(metadata: EventMetadata): number | undefined {
   const value = metadata[SCHEMA_VERSION];

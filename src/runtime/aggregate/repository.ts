@@ -9,6 +9,7 @@ import { ProgrammingError } from '../../core/errors.js';
 import type { AggregateActor } from './aggregate-actor.js';
 import { AggregateInstance } from './aggregate-instance.js';
 import type { AggregateRuntimeSettings, Settles } from './aggregate-runtime.js';
+import { checkAggregateId, checkDefinition, checkOptionsObject } from './check-arguments.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 
 /** Options of {@link Repository.get}. */
@@ -53,6 +54,8 @@ export class Repository {
    *
    * @throws AggregateNotFoundError when the aggregate has no events (at that version).
    * @throws DecodingError when a stored event can't be decoded, upcast or applied.
+   * @throws ProgrammingError for a definition that is not one, an id that is not a non-empty,
+   *   well-formed string (or whose stream name starts with `$`), options that are not an object.
    */
   async get<M extends AnyStateMachine>(
     definition: AggregateDefinition<M>,
@@ -60,6 +63,9 @@ export class Repository {
     options: GetOptions = {},
   ): Promise<AggregateActor<M>> {
     this.#checkOpen();
+    checkDefinition(definition, 'repository.get');
+    checkAggregateId(definition, id);
+    checkOptionsObject(options, `repository.get(${definition.name}, '${id}')`);
     this.#definitions.set(definition.name, definition);
     if (options.version !== undefined) {
       return (await AggregateInstance.loadAt(
@@ -94,12 +100,17 @@ export class Repository {
   /**
    * A new aggregate actor with no events. It is cached once its first command is stored; if the
    * aggregate already has events, that first append fails with `IntegrityError`.
+   *
+   * @throws ProgrammingError for a definition that is not one, or an id that is not a non-empty,
+   *   well-formed string (or whose stream name starts with `$`).
    */
   async create<M extends AnyStateMachine>(
     definition: AggregateDefinition<M>,
     id: string,
   ): Promise<AggregateActor<M>> {
     this.#checkOpen();
+    checkDefinition(definition, 'repository.create');
+    checkAggregateId(definition, id);
     this.#definitions.set(definition.name, definition);
     const instance = AggregateInstance.fresh(this.#runtime, definition, id, (persisted) => {
       const key = persisted.streamName;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { AggregateRecorder } from '../../core/aggregate-recorder.js';
 import type { StoredEvent } from '../../core/stored-event.js';
+import { defaultTranscoder, type Transcoder } from '../../core/transcoder.js';
 import { CommandIdIndex } from './command-ids.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 
@@ -28,13 +29,20 @@ const decoder = new TextDecoder();
 export class SnapshotStore {
   readonly #recorder: AggregateRecorder;
   readonly #warn: Warn;
+  readonly #transcoder: Transcoder;
 
-  constructor(recorder: AggregateRecorder, warn: Warn) {
+  constructor(recorder: AggregateRecorder, warn: Warn, transcoder: Transcoder = defaultTranscoder) {
     this.#recorder = recorder;
     this.#warn = warn;
+    this.#transcoder = transcoder;
   }
 
-  /** Stores a snapshot of `streamName` at `version` (an older one than stored is not written). */
+  /**
+   * Stores a snapshot of `streamName` at `version` (an older one than stored is not written). The
+   * context goes through the transcoder, so a `Map`, `Set`, `Date`, … is restored as itself.
+   *
+   * @throws ProgrammingError when the context holds a value the transcoder can't represent.
+   */
   async save(
     definition: AggregateDefinition,
     streamName: string,
@@ -48,7 +56,10 @@ export class SnapshotStore {
       originatorVersion: version,
       topic: `${definition.name}.Snapshot`,
       state: encoder.encode(
-        JSON.stringify({ snapshot: persisted, commandIds: commandIds?.toJSON() ?? [] }),
+        this.#transcoder.encode(
+          { snapshot: persisted, commandIds: commandIds?.toJSON() ?? [] },
+          `the snapshot of '${streamName}'`,
+        ),
       ),
       metadata: { machine: definition.machine.id },
       eventId: randomUUID(),
@@ -68,7 +79,7 @@ export class SnapshotStore {
     const [record] = await this.#recorder.selectEvents(streamName, { desc: true, limit: 1 });
     if (record === undefined) return undefined;
     try {
-      const parsed = JSON.parse(decoder.decode(record.state)) as {
+      const parsed = this.#transcoder.decode(decoder.decode(record.state)) as {
         snapshot: { value: unknown; context: unknown; historyValue?: unknown; status?: unknown };
         commandIds?: unknown;
       };

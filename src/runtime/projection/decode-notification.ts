@@ -7,6 +7,7 @@
 import type { EventObject } from 'xstate';
 import { DecodingError } from '../../core/errors.js';
 import type { Notification } from '../../core/stored-event.js';
+import { defaultTranscoder, type Transcoder } from '../../core/transcoder.js';
 import type { AggregateDefinition } from '../aggregate/define-aggregate.js';
 import { decodeEvent } from '../aggregate/event-codec.js';
 import type { ProjectedEventContext } from './projection.js';
@@ -28,6 +29,7 @@ export function decodeNotification(
   definitions: DefinitionLookup,
   notification: Notification,
   applicationName: string,
+  transcoder: Transcoder = defaultTranscoder,
 ): DecodedNotification | Promise<DecodedNotification> {
   const dot = notification.topic.indexOf('.');
   const aggregate = dot < 0 ? '' : notification.topic.slice(0, dot);
@@ -49,7 +51,7 @@ export function decodeNotification(
     version: notification.originatorVersion,
     notification,
   };
-  const event = decodeEvent(definition, notification);
+  const event = decodeEvent(definition, notification, transcoder);
   return event instanceof Promise
     ? event.then((decoded) => ({ event: decoded, context }))
     : { event, context };
