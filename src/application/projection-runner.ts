@@ -20,12 +20,24 @@ import type { Actor } from 'xstate';
 import { createActor } from 'xstate';
 import { projectionLifecycleMachine } from '../../machines/projection-lifecycle.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
-import { EventSourcingError, OperationalError, ProjectionError } from '../core/errors.js';
+import {
+  ConfigurationError,
+  EventSourcingError,
+  OperationalError,
+  ProgrammingError,
+  ProjectionError,
+} from '../core/errors.js';
 import { isPromiseLike } from '../core/promise-like.js';
-import { sleepUnlessAborted } from '../core/sleep.js';
+import { checkMilliseconds, MAX_TIMER_DELAY_MS, sleepUnlessAborted } from '../core/sleep.js';
 import type { Notification } from '../core/stored-event.js';
 import type { Subscription } from '../core/subscription.js';
-import { inBatch, type Tracking, type TrackingRecorder } from '../core/tracking-recorder.js';
+import {
+  checkWaitArguments,
+  inBatch,
+  type Tracking,
+  type TrackingRecorder,
+} from '../core/tracking-recorder.js';
+import { describeValue } from '../core/well-formed.js';
 import type { InspectObserver } from '../runtime/aggregate/aggregate-runtime.js';
 import type { AggregateDefinition } from '../runtime/aggregate/define-aggregate.js';
 import { decodeNotification } from '../runtime/projection/decode-notification.js';
@@ -59,13 +71,23 @@ export interface ProjectionRunnerOptions<
   readonly view: ViewOption<V>;
   /** Settings for the application and the view (over `process.env`). */
   readonly env?: EnvironmentValues;
-  /** Most events per view transaction. @defaultValue 100 */
+  /** Most events per view transaction: a positive whole number. @defaultValue 100 */
   readonly batchSize?: number;
-  /** Longest wait for a batch to fill while live, in ms. @defaultValue 20 */
+  /**
+   * Longest wait for a batch to fill while live, in ms: a number ≥ 0, or `Infinity` for none (a
+   * batch is then cut by size only). Deadlines of 2³¹ ms (about 24.8 days) and more are cut
+   * after 2³¹ − 1 ms. @defaultValue 20
+   */
   readonly batchDeadlineMs?: number;
-  /** Most notifications read ahead of the view. @defaultValue 1000 */
+  /**
+   * Most notifications read ahead of the view: a whole number ≥ `batchSize`.
+   * @defaultValue 1000, or `batchSize` when that is larger
+   */
   readonly highWaterMark?: number;
-  /** Backoff between resubscriptions after a connection failure. */
+  /**
+   * Backoff between resubscriptions after a connection failure, in ms: numbers ≥ 0 (any length),
+   * `Infinity` for a pause that only `stop()` ends. @defaultValue `{ initialDelayMs: 100, maxDelayMs: 5000 }`
+   */
   readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
   /** Start at once. @defaultValue true */
   readonly start?: boolean;
@@ -80,7 +102,11 @@ export interface ProjectionRunnerOptions<
 
 /** Options of {@link ProjectionRunner.wait}. */
 export interface RunnerWaitOptions {
-  /** Milliseconds. @defaultValue 1000 */
+  /**
+   * How long to wait, in milliseconds: a number ≥ 0 (also 2³¹ ms and more), or `Infinity` to
+   * wait without a time limit (until the id is processed, the runner stops or fails).
+   * @defaultValue 1000
+   */
   readonly timeout?: number;
 }
 
@@ -113,7 +139,19 @@ export class ProjectionRunner<
   /** The batch being applied, so stopping waits for it to commit or roll back whole. */
   #current: Promise<void> | undefined;
 
+  /**
+   * Builds the application (when given its class), the view (from the environment) and the
+   * projection, and starts unless `start: false`.
+   *
+   * @throws ProgrammingError for malformed options (checked before anything is opened).
+   * @throws ConfigurationError when the view can't be built (see `createView`: an unknown module,
+   *   a missing setting, a view constructor that throws — naming the view, with its error as the
+   *   `cause`) or the projection's constructor throws (likewise). The application the runner
+   *   built is closed first (its closing has begun when this throws: the constructor cannot wait
+   *   for it), and so is a view it built; an application instance passed in is left open.
+   */
   constructor(options: ProjectionRunnerOptions<A, V, P>) {
+    checkRunnerOptions(options);
     this.#options = options;
     const { application } = options;
     this.#ownsApplication = typeof application === 'function';
@@ -121,14 +159,23 @@ export class ProjectionRunner<
       typeof application === 'function'
         ? new application(options.env === undefined ? {} : { env: options.env })
         : application;
-    const name =
-      (options.projection as unknown as typeof Projection).projectionName ??
-      options.projection.name;
-    const env = new Environment(name, process.env, options.env ?? {});
-    const { view, module } = createView(options.view, env);
-    this.view = view;
-    this.viewModule = module;
-    this.projection = new options.projection(view);
+    let view: V | undefined;
+    try {
+      const name =
+        (options.projection as unknown as typeof Projection).projectionName ??
+        options.projection.name;
+      const env = new Environment(name, process.env, options.env ?? {});
+      const created = createView(options.view, env);
+      view = created.view;
+      this.view = created.view;
+      this.viewModule = created.module;
+      this.projection = constructProjection(options.projection, created.view);
+    } catch (error) {
+      // Close what was opened, in the background: a constructor cannot wait.
+      if (view !== undefined) closeInBackground(view);
+      if (this.#ownsApplication) closeInBackground(this.application);
+      throw error;
+    }
     this.lifecycle = createActor(projectionLifecycleMachine, {
       id: `projection:${this.projection.name}`,
       input: { projection: this.projection.name, application: this.application.name },
@@ -189,12 +236,15 @@ export class ProjectionRunner<
    *
    * @throws ProjectionError when the runner failed (also while waiting).
    * @throws TimeoutError after `timeout`; WaitInterruptedError when the runner is stopped.
+   * @throws ProgrammingError (before anything else) for a `notificationId` that is not a bigint,
+   *   or a `timeout` that is `NaN`, negative or not a number.
    */
   async wait(notificationId: bigint, options: RunnerWaitOptions = {}): Promise<void> {
+    const timeout = checkWaitArguments(this.application.name, notificationId, options);
     if (this.#error !== undefined) throw this.#error;
     try {
       await this.view.wait(this.application.name, notificationId, {
-        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        timeout,
         signal: this.#interrupt.signal,
       });
     } catch (error) {
@@ -259,8 +309,9 @@ export class ProjectionRunner<
     let live = caughtUp;
     const batches = pullBatches(subscription, {
       batchSize: this.#options.batchSize ?? 100,
-      batchDeadlineMs: this.#options.batchDeadlineMs ?? 20,
-      highWaterMark: this.#options.highWaterMark ?? 1000,
+      // `pullBatches` arms one timer: a longer deadline would fire after 1 ms.
+      batchDeadlineMs: Math.min(this.#options.batchDeadlineMs ?? 20, MAX_TIMER_DELAY_MS),
+      highWaterMark: this.#options.highWaterMark ?? Math.max(1000, this.#options.batchSize ?? 100),
     });
     await lastValueFrom(
       batches.pipe(
@@ -411,5 +462,90 @@ export class ProjectionRunner<
     if (this.#ticker === undefined) return;
     clearInterval(this.#ticker);
     this.#ticker = undefined;
+  }
+}
+
+/**
+ * Checks the options a caller may get wrong without TypeScript, before the runner opens
+ * anything.
+ *
+ * @throws ProgrammingError naming the option and its value.
+ */
+function checkRunnerOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ProgrammingError(
+      `The options of a ProjectionRunner are ${describeValue(options)}, not an object`,
+    );
+  }
+  const o = options as Partial<Record<keyof ProjectionRunnerOptions<never, never, never>, unknown>>;
+  if (
+    typeof o.application !== 'function' &&
+    (typeof o.application !== 'object' || o.application === null)
+  ) {
+    throw new ProgrammingError(
+      `The application of a ProjectionRunner is ${describeValue(o.application)}: expected an Application class or instance`,
+    );
+  }
+  if (typeof o.projection !== 'function') {
+    throw new ProgrammingError(
+      `The projection of a ProjectionRunner is ${describeValue(o.projection)}: expected a Projection class`,
+    );
+  }
+  const batchSize = o.batchSize ?? 100;
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
+    throw new ProgrammingError(
+      `Invalid batchSize: ${describeValue(o.batchSize)}; expected a whole number ≥ 1`,
+    );
+  }
+  const highWaterMark = o.highWaterMark ?? Math.max(1000, batchSize);
+  if (
+    typeof highWaterMark !== 'number' ||
+    !Number.isInteger(highWaterMark) ||
+    highWaterMark < batchSize
+  ) {
+    throw new ProgrammingError(
+      `Invalid highWaterMark: ${describeValue(o.highWaterMark)}; expected a whole number ≥ batchSize (${batchSize})`,
+    );
+  }
+  if (o.batchDeadlineMs !== undefined) checkMilliseconds(o.batchDeadlineMs, 'batchDeadlineMs');
+  if (o.retry !== undefined) {
+    if (typeof o.retry !== 'object' || o.retry === null) {
+      throw new ProgrammingError(
+        `Invalid retry: ${describeValue(o.retry)}; expected { initialDelayMs?, maxDelayMs? }`,
+      );
+    }
+    const { initialDelayMs, maxDelayMs } = o.retry as Record<string, unknown>;
+    if (initialDelayMs !== undefined) checkMilliseconds(initialDelayMs, 'retry.initialDelayMs');
+    if (maxDelayMs !== undefined) checkMilliseconds(maxDelayMs, 'retry.maxDelayMs');
+  }
+}
+
+/** Starts closing `closable`, ignoring how that ends (also a synchronous throw). */
+function closeInBackground(closable: { close(): Promise<void> }): void {
+  try {
+    closable.close().catch(() => undefined);
+  } catch {
+    // A close that throws at once: nothing more to do.
+  }
+}
+
+/**
+ * `new Projection(view)`.
+ *
+ * @throws ConfigurationError naming the projection, with the constructor's error as the `cause`
+ *   (an error of this library is rethrown as it is).
+ */
+function constructProjection<V extends TrackingRecorder, P>(
+  projection: new (view: V) => P,
+  view: V,
+): P {
+  try {
+    return new projection(view);
+  } catch (error) {
+    if (error instanceof EventSourcingError) throw error;
+    throw new ConfigurationError(
+      `Projection '${projection.name}' could not be constructed: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
   }
 }

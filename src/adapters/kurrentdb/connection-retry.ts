@@ -9,8 +9,9 @@
  */
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { type RetryMessage, retryChannel } from '../../core/diagnostics.js';
-import { PersistenceError } from '../../core/errors.js';
-import { sleepUnlessAborted } from '../../core/sleep.js';
+import { PersistenceError, ProgrammingError } from '../../core/errors.js';
+import { checkMilliseconds, sleepUnlessAborted } from '../../core/sleep.js';
+import { describeValue } from '../../core/well-formed.js';
 import {
   appendError,
   appendOutcomeUnknownError,
@@ -37,6 +38,46 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
   initialDelayMs: 100,
   maxDelayMs: 2_000,
 };
+
+/**
+ * `options` over {@link DEFAULT_RETRY}, checked: `retries` a whole number ≥ 0 or `Infinity`,
+ * the delays numbers of milliseconds ≥ 0 (any length; `Infinity`: a pause only closing the
+ * connection ends). Unset (or `undefined`) fields take their defaults.
+ *
+ * @throws ProgrammingError naming the field and its value.
+ */
+export function resolveRetryOptions(options: RetryOptions | undefined): Required<RetryOptions> {
+  if (options === undefined) return DEFAULT_RETRY;
+  if (typeof options !== 'object' || options === null) {
+    throw new ProgrammingError(
+      `Invalid retry options: ${describeValue(options)}; expected { retries?, initialDelayMs?, maxDelayMs? }`,
+    );
+  }
+  const { retries, initialDelayMs, maxDelayMs } = options as Record<keyof RetryOptions, unknown>;
+  if (
+    retries !== undefined &&
+    !(
+      typeof retries === 'number' &&
+      retries >= 0 &&
+      (Number.isInteger(retries) || retries === Number.POSITIVE_INFINITY)
+    )
+  ) {
+    throw new ProgrammingError(
+      `Invalid retry.retries: ${describeValue(retries)}; expected a whole number ≥ 0, or Infinity`,
+    );
+  }
+  return {
+    retries: retries ?? DEFAULT_RETRY.retries,
+    initialDelayMs:
+      initialDelayMs === undefined
+        ? DEFAULT_RETRY.initialDelayMs
+        : checkMilliseconds(initialDelayMs, 'retry.initialDelayMs'),
+    maxDelayMs:
+      maxDelayMs === undefined
+        ? DEFAULT_RETRY.maxDelayMs
+        : checkMilliseconds(maxDelayMs, 'retry.maxDelayMs'),
+  };
+}
 
 /**
  * Runs `operation` on the connection's client. When it fails because the connection failed, the
