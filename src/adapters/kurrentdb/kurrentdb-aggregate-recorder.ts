@@ -3,12 +3,20 @@
  *
  * @module
  */
-import { NO_STREAM } from '@kurrent/kurrentdb-client';
-import type { AggregateRecorder, SelectEventsOptions } from '../../core/aggregate-recorder.js';
+import { NO_STREAM, WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
+import type {
+  AggregateRecorder,
+  AppendedEvents,
+  SelectEventsOptions,
+} from '../../core/aggregate-recorder.js';
+import { checkOriginatorId, checkStoredEvents } from '../../core/check-stored-events.js';
 import { IntegrityError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
-import { appendWithRetry } from './connection-retry.js';
+import { describeError } from './client-errors.js';
+import { appendWithRetry, withConnectionRetry } from './connection-retry.js';
+import { withinDeadline } from './deadline.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
+import { SNAPSHOT_STREAM_PREFIX } from './notification-filter.js';
 import { toEventData, toStoredEvent } from './recorded-event.js';
 import { planStreamRead } from './stream-read-plan.js';
 import { readLastEvent, selectStreamEvents } from './stream-reader.js';
@@ -21,6 +29,12 @@ import { readLastEvent, selectStreamEvents } from './stream-reader.js';
  *   first version − 1: a concurrent writer, or a version already taken, gives `IntegrityError`.
  * - Event ids are kept, so appending the same batch again is idempotent (KurrentDB recognises
  *   the ids and returns the original result).
+ * - Every batch is checked before any I/O (`checkStoredEvents`), and an originator id may not
+ *   start with `snapshot-$` either: such streams hold snapshots and are never notifications.
+ * - `deleteStream` soft-deletes the stream (KurrentDB `deleteStream`); a batch at version 0 then
+ *   continues its numbering, as {@link AppendedEvents.lastVersion} reports.
+ * - After `close()` every method rejects with `ProgrammingError`, also while other recorders
+ *   keep the shared connection open.
  */
 export class KurrentDBAggregateRecorder implements AggregateRecorder {
   protected readonly connection: KurrentDBConnection;
@@ -38,13 +52,26 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
    * of a batch share an id.
    */
   insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
-    if (events.length === 0) return Promise.resolve([]);
-    let first: StoredEvent;
+    return this.appendEvents(events).then((appended) => appended.ids);
+  }
+
+  /**
+   * Appends the events of one aggregate, as {@link insertEvents}; `lastVersion` is the stream
+   * revision KurrentDB gave the last event (`nextExpectedRevision`).
+   *
+   * @throws ProgrammingError for a malformed batch (before any I/O), or after `close()`.
+   * @throws IntegrityError for a wrong expected revision or a gap in the versions.
+   */
+  appendEvents(events: readonly StoredEvent[]): Promise<AppendedEvents> {
     try {
-      first = checkBatch(events);
+      this.assertOpen();
+      checkStoredEvents(events);
+      checkNotSnapshotStream(events[0]?.originatorId);
     } catch (error) {
       return Promise.reject(error);
     }
+    const first = events[0];
+    if (first === undefined) return Promise.resolve({ ids: [], lastVersion: -1 });
     const streamName = first.originatorId;
     const version = first.originatorVersion;
     // A retry after a lost connection sends the same event ids with the same expected revision:
@@ -63,7 +90,7 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
       if (commit === undefined) {
         throw new PersistenceError(`Appending to stream '${streamName}' returned no position`);
       }
-      return events.map(() => commit);
+      return { ids: events.map(() => commit), lastVersion: Number(result.nextExpectedRevision) };
     });
   }
 
@@ -72,17 +99,39 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
+    this.assertOpen();
     const plan = await planStreamRead(options, async () => {
       const last = await readLastEvent(this.connection, originatorId);
       return last === undefined ? undefined : Number(last.revision);
     });
     if (plan === undefined) return [];
     const above = plan.above;
-    return selectStreamEvents(this.connection, originatorId, plan, (event) =>
-      above === undefined || Number(event.revision) > above
-        ? toStoredEvent(originatorId, event)
-        : undefined,
-    );
+    // A soft-deleted stream starts a forward read at its first visible revision, whatever the
+    // plan's start: the count read from there may reach beyond `lte`.
+    const { lte } = options;
+    return selectStreamEvents(this.connection, originatorId, plan, (event) => {
+      const revision = Number(event.revision);
+      if (above !== undefined && revision <= above) return undefined;
+      if (lte !== undefined && revision > lte) return undefined;
+      return toStoredEvent(originatorId, event);
+    });
+  }
+
+  /**
+   * Soft-deletes the aggregate's stream (KurrentDB `deleteStream`, expected revision any): see
+   * {@link AggregateRecorder.deleteStream}.
+   *
+   * @throws IntegrityError when the stream has no events (KurrentDB: wrong expected version).
+   */
+  async deleteStream(originatorId: string): Promise<void> {
+    this.assertOpen();
+    checkOriginatorId(originatorId);
+    checkNotSnapshotStream(originatorId);
+    if (!(await softDeleteStream(this.connection, originatorId))) {
+      throw new IntegrityError(
+        `Can't delete the events of '${originatorId}': it has none (KurrentDB: wrong expected version, the stream does not exist)`,
+      );
+    }
   }
 
   /** Releases this recorder's reference to the connection (the last one closes it). */
@@ -91,58 +140,61 @@ export class KurrentDBAggregateRecorder implements AggregateRecorder {
     this.#closed = true;
     await this.connection.release();
   }
+
+  /** True after {@link close}. */
+  protected get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** @throws ProgrammingError after {@link close}. */
+  protected assertOpen(): void {
+    if (this.#closed) throw this.closedError();
+  }
+
+  /** The error of every call after {@link close}. */
+  protected closedError(): ProgrammingError {
+    return new ProgrammingError(`${this.constructor.name} is closed`);
+  }
 }
 
 /**
- * Checks a batch before any I/O: one originator, contiguous versions, valid event ids.
+ * Soft-deletes a stream with the expected revision any, retried like an append after a lost
+ * connection (deleting twice is harmless).
  *
- * @returns the first event.
+ * @returns `false` when the stream does not exist (nothing to delete), `true` otherwise.
+ * @throws PersistenceError for any other failure (the client's error is the cause).
  */
-function checkBatch(events: readonly StoredEvent[]): StoredEvent {
-  const first = events[0] as StoredEvent;
-  for (let index = 1; index < events.length; index++) {
-    if ((events[index] as StoredEvent).originatorId !== first.originatorId) {
-      throw new ProgrammingError(
-        "KurrentDB can't atomically store events of more than one aggregate (stream) in one call",
-      );
-    }
-  }
-  for (let index = 0; index < events.length; index++) {
-    const event = events[index] as StoredEvent;
-    if (!Number.isSafeInteger(event.originatorVersion) || event.originatorVersion < 0) {
-      throw new ProgrammingError(
-        `Originator version ${event.originatorVersion} is not a non-negative integer (KurrentDB versions start at 0)`,
-      );
-    }
-    if (!isUuid(event.eventId)) {
-      throw new ProgrammingError(`Event id '${event.eventId}' is not a UUID`);
-    }
-    if (event.originatorVersion !== first.originatorVersion + index) {
-      throw new IntegrityError(
-        `Gap or duplicate in originator versions of '${first.originatorId}': expected ${first.originatorVersion + index}, got ${event.originatorVersion}`,
-      );
-    }
-  }
-  return first;
+export function softDeleteStream(
+  connection: KurrentDBConnection,
+  streamName: string,
+): Promise<boolean> {
+  const what = `Deleting stream '${streamName}'`;
+  return withConnectionRetry(
+    connection,
+    (client) =>
+      withinDeadline(
+        client.deleteStream(streamName).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof WrongExpectedVersionError) return false;
+            throw error;
+          },
+        ),
+        connection.deadlineMs + 1_000,
+        what,
+      ),
+    (error) =>
+      new PersistenceError(`Failed to delete stream '${streamName}': ${describeError(error)}`, {
+        cause: error,
+      }),
+  );
 }
 
-/**
- * True for a UUID in its 8-4-4-4-12 hex form, either case (what
- * `/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i` matches). Written out
- * because it runs for every appended event, where the regular expression costs more.
- */
-function isUuid(value: unknown): boolean {
-  const text = typeof value === 'string' ? value : String(value);
-  if (text.length !== 36) return false;
-  for (let i = 0; i < 36; i++) {
-    const code = text.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (code !== 0x2d /* - */) return false;
-    } else {
-      const lower = code | 0x20; // 'A'-'F' → 'a'-'f'
-      const hex = (code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x66);
-      if (!hex) return false;
-    }
+/** @throws ProgrammingError for an originator id in the snapshot streams' namespace. */
+function checkNotSnapshotStream(originatorId: string | undefined): void {
+  if (originatorId?.startsWith(SNAPSHOT_STREAM_PREFIX) === true) {
+    throw new ProgrammingError(
+      `Invalid originatorId '${originatorId}': names starting with '${SNAPSHOT_STREAM_PREFIX}' are the snapshot streams of the KurrentDB adapter (their events never become notifications)`,
+    );
   }
-  return true;
 }

@@ -56,6 +56,7 @@ export class KurrentDBApplicationRecorder
    * any other position fails with a `PersistenceError` naming it.
    */
   async selectNotifications(options: SelectNotificationsOptions): Promise<Notification[]> {
+    this.assertOpen();
     const { start, limit, stop, topics } = options;
     const inclusive = options.inclusiveOfStart ?? true;
     if (limit <= 0) return [];
@@ -76,6 +77,7 @@ export class KurrentDBApplicationRecorder
 
   /** The id of the newest notification (not a system event, not a snapshot); `0n` if none. */
   async maxNotificationId(): Promise<bigint> {
+    this.assertOpen();
     const read = readNotifications(this.connection, { backwards: true, pageSize: 1 });
     for await (const notification of read) return notification.id;
     return 0n;
@@ -85,9 +87,16 @@ export class KurrentDBApplicationRecorder
    * Notifications with ids greater than `gt` (all when omitted), optionally of some topics only:
    * first those already stored, then new ones as they are written. The subscription resumes by
    * itself after a dropped connection or a server-side "consumer too slow" abort, from the last
-   * delivered id: nothing is lost or repeated.
+   * delivered id: nothing is lost or repeated. After `close()`, the subscription's first `next()`
+   * rejects with `ProgrammingError`.
    */
   subscribe(options: SubscribeOptions = {}): Subscription<Notification> {
+    if (this.closed) {
+      const error = this.closedError();
+      return new StoppableSubscription<Notification>(() => {
+        throw error;
+      });
+    }
     return new StoppableSubscription((signal) =>
       subscribeToNotifications(this.connection, { ...options, signal, ...this.#resubscribe }),
     );

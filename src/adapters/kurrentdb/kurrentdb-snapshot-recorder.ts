@@ -4,10 +4,16 @@
  * @module
  */
 import { ANY } from '@kurrent/kurrentdb-client';
-import type { AggregateRecorder, SelectEventsOptions } from '../../core/aggregate-recorder.js';
+import type {
+  AggregateRecorder,
+  AppendedEvents,
+  SelectEventsOptions,
+} from '../../core/aggregate-recorder.js';
+import { checkOriginatorId, checkStoredEvents } from '../../core/check-stored-events.js';
 import { ProgrammingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
 import { appendWithRetry } from './connection-retry.js';
+import { softDeleteStream } from './kurrentdb-aggregate-recorder.js';
 import type { KurrentDBConnection } from './kurrentdb-connection.js';
 import { snapshotStreamName } from './notification-filter.js';
 import {
@@ -25,12 +31,16 @@ export const ORIGINATOR_VERSION_KEY = 'originatorVersion';
  * Stores snapshots: each in the aggregate's snapshot stream, whose revisions are unrelated to the
  * aggregate's versions, so the version is kept in the event metadata (and removed on reading).
  *
- * - One snapshot per `insertEvents` call, appended without a revision check; a snapshot older
- *   than the latest one stored is silently not written (resolves `[]` either way: snapshots are
- *   not notifications).
+ * - One snapshot per `insertEvents` call, checked as every stored event is, appended without a
+ *   revision check; a snapshot older than the latest one stored is silently not written
+ *   (resolves `[]` either way: snapshots are not notifications; `appendEvents` resolves
+ *   `{ ids: [], lastVersion: <the snapshot's version> }`).
  * - `selectEvents` with `lte` resolves `[]`: historical reads rebuild from events only. This also
  *   holds for `lte: 0`, unlike the Python package.
  * - Snapshot streams are never notifications (see `notification-filter.ts`).
+ * - `deleteStream(id)` soft-deletes the aggregate's snapshot stream; it resolves also when there
+ *   are no snapshots. A later snapshot is stored as usual.
+ * - After `close()` every method rejects with `ProgrammingError`.
  */
 export class KurrentDBSnapshotRecorder implements AggregateRecorder {
   readonly #connection: KurrentDBConnection;
@@ -42,22 +52,37 @@ export class KurrentDBSnapshotRecorder implements AggregateRecorder {
     connection.acquire();
   }
 
+  /** {@link appendEvents} without the version: always `[]`. */
   async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
+    return (await this.appendEvents(events)).ids;
+  }
+
+  /**
+   * Stores the snapshot unless a newer one of its aggregate is stored.
+   *
+   * @returns no ids, and the snapshot's version as `lastVersion` (also when it was skipped)
+   * @throws ProgrammingError unless exactly one well-formed snapshot is given (checked before
+   *   any I/O), or after `close()`
+   */
+  async appendEvents(events: readonly StoredEvent[]): Promise<AppendedEvents> {
+    this.#assertOpen();
+    checkStoredEvents(events);
     const [snapshot] = events;
     if (events.length !== 1 || snapshot === undefined) {
       throw new ProgrammingError(
         `Exactly one snapshot can be stored per call, got ${events.length}`,
       );
     }
+    const result = { ids: [], lastVersion: snapshot.originatorVersion };
     const streamName = snapshotStreamName(snapshot.originatorId);
     const latest = await readLastEvent(this.#connection, streamName);
-    if (latest !== undefined && versionOf(latest) > snapshot.originatorVersion) return [];
+    if (latest !== undefined && versionOf(latest) > snapshot.originatorVersion) return result;
     const metadata = { ...snapshot.metadata, [ORIGINATOR_VERSION_KEY]: snapshot.originatorVersion };
     const eventData = [toEventData(snapshot, metadata)];
     await appendWithRetry(this.#connection, streamName, (client) =>
       client.appendToStream(streamName, eventData, { streamState: ANY }),
     );
-    return [];
+    return result;
   }
 
   /**
@@ -68,6 +93,7 @@ export class KurrentDBSnapshotRecorder implements AggregateRecorder {
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
+    this.#assertOpen();
     const { gt, lte, desc = false, limit } = options;
     if (lte !== undefined || (limit !== undefined && limit <= 0)) return [];
     const events = await readStreamEvents(this.#connection, snapshotStreamName(originatorId), {
@@ -81,11 +107,22 @@ export class KurrentDBSnapshotRecorder implements AggregateRecorder {
     return limit === undefined ? selected : selected.slice(0, limit);
   }
 
+  /** Deletes (soft-deletes) the aggregate's snapshot stream; resolves also when it has none. */
+  async deleteStream(originatorId: string): Promise<void> {
+    this.#assertOpen();
+    checkOriginatorId(originatorId);
+    await softDeleteStream(this.#connection, snapshotStreamName(originatorId));
+  }
+
   /** Releases this recorder's reference to the connection (the last one closes it). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#connection.release();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ProgrammingError('KurrentDBSnapshotRecorder is closed');
   }
 }
 

@@ -1,14 +1,23 @@
-import type { SelectEventsOptions } from '../../core/aggregate-recorder.js';
+import type { AppendedEvents, SelectEventsOptions } from '../../core/aggregate-recorder.js';
 import type {
   ApplicationRecorder,
   SelectNotificationsOptions,
   SubscribeOptions,
 } from '../../core/application-recorder.js';
+import { checkOriginatorId, checkStoredEvents } from '../../core/check-stored-events.js';
+import { ProgrammingError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import { StoppableSubscription } from '../../core/stoppable-subscription.js';
 import type { Notification, StoredEvent } from '../../core/stored-event.js';
 import type { Subscription } from '../../core/subscription.js';
-import { checkBatch, copyEvent, decideAppend } from './check-batch.js';
+import {
+  appendTo,
+  copyEvent,
+  decideAppend,
+  type MemoryStream,
+  newStream,
+  softDelete,
+} from './check-batch.js';
 import { selectByVersion } from './select-by-version.js';
 
 /** How many notifications a subscription takes from the log per scan. */
@@ -17,7 +26,8 @@ const SUBSCRIPTION_PAGE = 500;
 /**
  * An {@link ApplicationRecorder} in memory: aggregate events plus one gap-free notification log
  * (ids 1, 2, 3, …; each event its own id), with the write rules of the KurrentDB adapter (one
- * aggregate per call, contiguous versions from 0, idempotent repeats by event id).
+ * aggregate per call, contiguous versions from 0, idempotent repeats by event id, soft delete:
+ * the notifications stay, the events written after it get new ids and continue the numbering).
  *
  * Writes are atomic: the checks and the write run without yielding, so concurrent callers never
  * interleave. Subscriptions catch up from the log and then sleep until the next insert wakes them.
@@ -32,40 +42,66 @@ const SUBSCRIPTION_PAGE = 500;
 export class MemoryApplicationRecorder implements ApplicationRecorder {
   /** `log[i]` has notification id `i + 1`. */
   readonly #log: Notification[] = [];
-  readonly #streams = new Map<string, Notification[]>();
+  readonly #streams = new Map<string, MemoryStream<Notification>>();
   readonly #inserted = new InsertSignal();
   readonly #subscriptions = new Set<StoppableSubscription<Notification>>();
+  #closed = false;
+
+  /** {@link appendEvents} without the version. */
+  async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
+    return (await this.appendEvents(events)).ids;
+  }
 
   /**
    * Stores the events and appends them to the notification log.
    *
-   * @returns each event's notification id; for a repeat of stored events (same event ids at the
-   *   same versions) the ids they got when first stored
-   * @throws ProgrammingError for events of more than one aggregate
+   * @returns each event's notification id — for a repeat of stored events (same event ids at the
+   *   same versions) the ids they got when first stored — and the last event's stored version
+   * @throws ProgrammingError for a malformed event, events of more than one aggregate, or after
+   *   `close()`
    * @throws IntegrityError for a gap, a duplicate version, or a version taken by another event
    */
-  async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
-    if (events.length === 0) return [];
-    const originatorId = checkBatch(events);
-    const stream = this.#streams.get(originatorId) ?? [];
-    if (decideAppend(stream, events) === 'duplicate') {
-      const first = events[0]?.originatorVersion ?? 0;
-      return stream.slice(first, first + events.length).map((n) => n.id);
+  async appendEvents(events: readonly StoredEvent[]): Promise<AppendedEvents> {
+    this.#assertOpen();
+    checkStoredEvents(events);
+    const first = events[0];
+    if (first === undefined) return { ids: [], lastVersion: -1 };
+    const stream = this.#streams.get(first.originatorId);
+    const decision = decideAppend(stream, events);
+    const lastVersion = decision.from + events.length - 1;
+    if (decision.kind === 'repeat') {
+      const stored = stream?.events.slice(decision.from, lastVersion + 1) ?? [];
+      return { ids: stored.map((n) => n.id), lastVersion };
     }
-    const ids: bigint[] = [];
-    for (const event of events) {
-      const notification: Notification = { ...copyEvent(event), id: BigInt(this.#log.length + 1) };
-      this.#log.push(notification);
-      stream.push(notification);
-      ids.push(notification.id);
-    }
-    this.#streams.set(originatorId, stream);
+    const notifications = events.map(
+      (event, i): Notification => ({
+        ...copyEvent(event, decision.from + i),
+        id: BigInt(this.#log.length + i + 1),
+      }),
+    );
+    const target = stream ?? newStream();
+    appendTo(target, notifications);
+    for (const notification of notifications) this.#log.push(notification);
+    this.#streams.set(first.originatorId, target);
     this.#inserted.notify();
-    return ids;
+    return { ids: notifications.map((n) => n.id), lastVersion };
   }
 
   async selectEvents(originatorId: string, options?: SelectEventsOptions): Promise<StoredEvent[]> {
-    return selectByVersion(this.#streams.get(originatorId) ?? [], options).map(toStoredEvent);
+    this.#assertOpen();
+    const stream = this.#streams.get(originatorId);
+    if (stream === undefined) return [];
+    return selectByVersion(stream.events, options, stream.visibleFrom).map(toStoredEvent);
+  }
+
+  /**
+   * Soft-deletes the aggregate's events (see {@link ApplicationRecorder.deleteStream}): its
+   * notifications stay.
+   */
+  async deleteStream(originatorId: string): Promise<void> {
+    this.#assertOpen();
+    checkOriginatorId(originatorId);
+    softDelete(this.#streams.get(originatorId), originatorId);
   }
 
   /**
@@ -73,18 +109,26 @@ export class MemoryApplicationRecorder implements ApplicationRecorder {
    * of the given topics (exact match; none = all), at most `limit`. Any `start` is accepted.
    */
   async selectNotifications(options: SelectNotificationsOptions): Promise<Notification[]> {
+    this.#assertOpen();
     return this.#scan(options);
   }
 
   async maxNotificationId(): Promise<bigint> {
+    this.#assertOpen();
     return BigInt(this.#log.length);
   }
 
   /**
    * Notifications with ids greater than `gt` (all when omitted) of the given topics: first those
    * already stored, then each new one as it is inserted. Stopped by `stop()` or `close()`.
+   * After `close()`, the subscription's first `next()` rejects with `ProgrammingError`.
    */
   subscribe(options: SubscribeOptions = {}): Subscription<Notification> {
+    if (this.#closed) {
+      return new StoppableSubscription<Notification>(() => {
+        throw this.#closedError();
+      });
+    }
     this.#forgetStopped();
     const subscription = new StoppableSubscription<Notification>((signal) =>
       this.#follow(options, signal),
@@ -93,10 +137,19 @@ export class MemoryApplicationRecorder implements ApplicationRecorder {
     return subscription;
   }
 
-  /** Stops every subscription of this recorder. The stored events stay readable. */
+  /** Stops every subscription of this recorder; every later call rejects with `ProgrammingError`. */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const subscription of this.#subscriptions) subscription.stop();
     this.#subscriptions.clear();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw this.#closedError();
+  }
+
+  #closedError(): ProgrammingError {
+    return new ProgrammingError('MemoryApplicationRecorder is closed');
   }
 
   /** Synchronous selection; the log is indexed by id, so it starts at `start` directly. */

@@ -1,6 +1,7 @@
 /**
  * The contract of snapshot recorders (python-anchor §1.5–§1.6): an `AggregateRecorder` that
- * keeps the latest snapshots of aggregates.
+ * keeps the latest snapshots of aggregates. `appendEvents` resolves no ids and the snapshot's
+ * version; `deleteStream` deletes an aggregate's snapshots (and resolves when it has none).
  *
  * @module
  */
@@ -19,6 +20,9 @@ import {
   within,
 } from './fixtures.js';
 import { useRecorders } from './lifecycle.js';
+import { NO_EVENTS } from './nothing-stored.js';
+import { itRefusesUseAfterClose } from './use-after-close.contract.js';
+import { describeInsertValidation } from './validation.contract.js';
 
 /** A snapshot topic no other test uses; it ends in `Snapshot`, as the library's snapshot topics do. */
 const snapshotTopic = (): string =>
@@ -142,6 +146,46 @@ export function describeSnapshotRecorderContract(
       expect(await latest(recorder, a)).toEqual(comparables([sa]));
       expect(await latest(recorder, b)).toEqual(comparables([sb]));
     });
+
+    it('resolves appendEvents with no ids and the snapshot version, also when skipped', async () => {
+      const recorder = await open();
+      const id = newOriginatorId();
+      await expect(recorder.appendEvents([makeSnapshot(id, 5)])).resolves.toEqual({
+        ids: [],
+        lastVersion: 5,
+      });
+      await expect(recorder.appendEvents([makeSnapshot(id, 3)])).resolves.toEqual({
+        ids: [],
+        lastVersion: 3,
+      });
+    });
+
+    it('deletes the snapshots of an aggregate with deleteStream, and takes new ones after', async () => {
+      const recorder = await open();
+      const id = newOriginatorId();
+      const other = newOriginatorId();
+      const kept = makeSnapshot(other, 1);
+      await recorder.insertEvents([makeSnapshot(id, 2)]);
+      await recorder.insertEvents([makeSnapshot(id, 4)]);
+      await recorder.insertEvents([kept]);
+      await recorder.deleteStream(id);
+      await expect(recorder.selectEvents(id)).resolves.toEqual([]);
+      expect(await latest(recorder, id)).toEqual([]);
+      expect(await latest(recorder, other)).toEqual(comparables([kept]));
+      const after = makeSnapshot(id, 1);
+      await recorder.insertEvents([after]);
+      expect(comparables(await recorder.selectEvents(id))).toEqual(comparables([after]));
+    });
+
+    it('resolves deleteStream of an aggregate without snapshots, and refuses bad ids', async () => {
+      const recorder = await open();
+      await expect(recorder.deleteStream(newOriginatorId())).resolves.toBeUndefined();
+      const error = await rejectionOf(recorder.deleteStream(`$${newOriginatorId()}`));
+      expect(isProgrammingError(error), String(error)).toBe(true);
+    });
+
+    describeInsertValidation(open, NO_EVENTS, 'alone');
+    itRefusesUseAfterClose(open, 5);
 
     const { createApplicationRecorder } = options;
     if (createApplicationRecorder !== undefined) {

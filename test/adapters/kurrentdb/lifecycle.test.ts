@@ -25,6 +25,26 @@ describe('KurrentDB connection lifecycle', () => {
     expect(() => new KurrentDBApplicationRecorder(connection)).toThrow(/closed/);
   });
 
+  it('refuses a closed recorder while another keeps the shared connection open', async () => {
+    const { connection, applicationRecorder, snapshotRecorder } = createKurrentDBRecorders({ uri });
+    const id = randomUUID();
+    await applicationRecorder.close();
+    expect(connection.closed).toBe(false);
+    for (const call of [
+      () => applicationRecorder.insertEvents([makeEvent(id, 0)]),
+      () => applicationRecorder.selectEvents(id),
+      () => applicationRecorder.maxNotificationId(),
+    ]) {
+      const error = await rejectionOf(call());
+      expect(isProgrammingError(error)).toBe(true);
+      expect((error as Error).message).toBe('KurrentDBApplicationRecorder is closed');
+    }
+    await snapshotRecorder.insertEvents([makeEvent(id, 3)]);
+    expect(await snapshotRecorder.selectEvents(id)).toHaveLength(1);
+    await snapshotRecorder.close();
+    expect(connection.closed).toBe(true);
+  });
+
   it('ends an open subscription when the recorder is closed', async () => {
     const recorder = new KurrentDBApplicationRecorder(new KurrentDBConnection({ uri }));
     const subscription = recorder.subscribe({ gt: await recorder.maxNotificationId() });

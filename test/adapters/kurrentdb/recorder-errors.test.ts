@@ -7,6 +7,8 @@ import {
   KurrentDBSnapshotRecorder,
 } from '../../../src/adapters/kurrentdb/index.js';
 import { isIntegrityError, isProgrammingError } from '../../../src/core/errors.js';
+import type { StoredEvent } from '../../../src/core/stored-event.js';
+import { BAD_BATCH_CASES, BAD_EVENT_CASES } from '../../../src/testing/contract/bad-events.js';
 import { makeEvent, rejectionOf } from '../../../src/testing/contract/fixtures.js';
 
 describe('KurrentDB recorder errors', () => {
@@ -47,6 +49,45 @@ describe('KurrentDB recorder errors', () => {
       expect(isProgrammingError(await rejectionOf(snapshots.insertEvents(batch)))).toBe(true);
     }
     expect(await snapshots.selectEvents(id, { desc: true, lte: 5 })).toEqual([]);
+  });
+
+  it('refuses every malformed event before any I/O (ProgrammingError, not a connection failure)', async () => {
+    const connection = new KurrentDBConnection({ uri: 'kurrentdb://127.0.0.1:9?tls=false' });
+    const recorder = new KurrentDBApplicationRecorder(connection);
+    const snapshots = new KurrentDBSnapshotRecorder(connection);
+    open.push(recorder, snapshots);
+    const id = randomUUID();
+    const batches: Array<[string, unknown]> = [
+      ...BAD_EVENT_CASES.map((c): [string, unknown] => [
+        c.name,
+        [makeEvent(id, 0), c.spoil(makeEvent(id, 1))],
+      ]),
+      ...BAD_BATCH_CASES.map((c): [string, unknown] => [c.name, c.batch(makeEvent(id, 0))]),
+    ];
+    for (const [name, batch] of batches) {
+      const events = batch as StoredEvent[];
+      for (const write of [
+        () => recorder.appendEvents(events),
+        () => snapshots.appendEvents(Array.isArray(events) ? events.slice(1) : events),
+      ]) {
+        const error = await rejectionOf(write());
+        expect(isProgrammingError(error), `${name}: ${String(error)}`).toBe(true);
+      }
+    }
+    const state = { ...makeEvent(id, 0), state: 'AQID' } as unknown as StoredEvent;
+    expect(isProgrammingError(await rejectionOf(recorder.insertEvents([state])))).toBe(true);
+  });
+
+  it("refuses originator ids of the snapshot streams' namespace", async () => {
+    const recorder = new KurrentDBApplicationRecorder(
+      new KurrentDBConnection({ uri: 'kurrentdb://127.0.0.1:9?tls=false' }),
+    );
+    open.push(recorder);
+    const id = `snapshot-$${randomUUID()}`;
+    const error = await rejectionOf(recorder.insertEvents([makeEvent(id, 0)]));
+    expect(isProgrammingError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/snapshot streams/);
+    expect(isProgrammingError(await rejectionOf(recorder.deleteStream(id)))).toBe(true);
   });
 
   it('maps a wrong expected revision to IntegrityError whose cause is the client error', async () => {
