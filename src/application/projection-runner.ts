@@ -378,7 +378,12 @@ export class ProjectionRunner<
       notificationId: notification.id,
     };
     try {
-      const decoded = decodeNotification(this.#definitionOf, notification, this.application.name);
+      const decoded = decodeNotification(
+        this.#definitionOf,
+        notification,
+        this.application.name,
+        this.application.transcoder,
+      );
       const handled =
         decoded instanceof Promise
           ? decoded.then((d) => this.projection.processEvent(d.event, tracking, d.context))
