@@ -28,7 +28,7 @@ import {
   ProjectionError,
 } from '../core/errors.js';
 import { isPromiseLike } from '../core/promise-like.js';
-import { checkMilliseconds, MAX_TIMER_DELAY_MS, sleepUnlessAborted } from '../core/sleep.js';
+import { checkMilliseconds, sleepUnlessAborted } from '../core/sleep.js';
 import type { Notification } from '../core/stored-event.js';
 import type { Subscription } from '../core/subscription.js';
 import {
@@ -75,8 +75,8 @@ export interface ProjectionRunnerOptions<
   readonly batchSize?: number;
   /**
    * Longest wait for a batch to fill while live, in ms: a number ≥ 0, or `Infinity` for none (a
-   * batch is then cut by size only). Deadlines of 2³¹ ms (about 24.8 days) and more are cut
-   * after 2³¹ − 1 ms. @defaultValue 20
+   * batch is then cut by size only); any length is honoured, 2³¹ ms (about 24.8 days) and more
+   * included. @defaultValue 20
    */
   readonly batchDeadlineMs?: number;
   /**
@@ -309,8 +309,7 @@ export class ProjectionRunner<
     let live = caughtUp;
     const batches = pullBatches(subscription, {
       batchSize: this.#options.batchSize ?? 100,
-      // `pullBatches` arms one timer: a longer deadline would fire after 1 ms.
-      batchDeadlineMs: Math.min(this.#options.batchDeadlineMs ?? 20, MAX_TIMER_DELAY_MS),
+      batchDeadlineMs: this.#options.batchDeadlineMs ?? 20,
       highWaterMark: this.#options.highWaterMark ?? Math.max(1000, this.#options.batchSize ?? 100),
     });
     await lastValueFrom(

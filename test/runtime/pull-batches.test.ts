@@ -117,6 +117,26 @@ describe('pullBatches', () => {
     expect(performance.now() - started).toBeLessThan(200);
   });
 
+  it('holds a partial batch for a batchDeadlineMs of 2³¹ ms and more (no 1 ms timer)', async () => {
+    const { log, generate } = counted(3, 'wait');
+    const subscription = new StoppableSubscription<number>((signal) => generate(signal));
+    const {
+      received,
+      state,
+      subscription: rx,
+    } = hold(pullBatches(subscription, { batchSize: 100, batchDeadlineMs: 2 ** 31 + 5 }));
+    try {
+      await until('the items buffered', () => log.pulled === 3);
+      // A lone `setTimeout` of this delay would have fired after about 1 ms.
+      await sleep(50);
+      expect(received).toEqual([]);
+      expect(state).toEqual({ error: undefined, completed: false });
+    } finally {
+      rx.unsubscribe();
+    }
+    expect(subscription.stopped).toBe(true);
+  });
+
   it('emits the next batch only after done(), and stops reading at the high-water mark', async () => {
     const { log, generate } = counted(10_000);
     const stats: BufferStats[] = [];

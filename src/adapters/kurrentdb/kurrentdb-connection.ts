@@ -8,7 +8,7 @@ import type { Channel } from '@grpc/grpc-js';
 import { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { ConfigurationError, PersistenceError, ProgrammingError } from '../../core/errors.js';
 import { isConnectionFailure } from './client-errors.js';
-import { DEFAULT_RETRY, type RetryOptions } from './connection-retry.js';
+import { type RetryOptions, resolveRetryOptions } from './connection-retry.js';
 import {
   type KurrentDBUri,
   parseKurrentDBUri,
@@ -43,6 +43,7 @@ export interface KurrentDBConnectionOptions {
   /**
    * How operations are retried after a lost connection or a leader change (see
    * `withConnectionRetry`): appends with the same event ids, reads from where they were.
+   * Checked at construction (see `resolveRetryOptions`): malformed ones are a `ProgrammingError`.
    */
   readonly retry?: RetryOptions | undefined;
 }
@@ -80,7 +81,7 @@ export class KurrentDBConnection {
     this.#settings = parseKurrentDBUri(options.uri);
     // Every operation pausing before a retry listens on it: many at once is normal.
     setMaxListeners(0, this.#closing.signal);
-    this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
+    this.retry = resolveRetryOptions(options.retry);
     const pem = options.rootCertificates;
     if (pem !== undefined && pem.trim() !== '' && this.#settings.tlsCaFile !== undefined) {
       throw new ConfigurationError(
@@ -209,13 +210,6 @@ export class KurrentDBConnection {
       throw new ConfigurationError(`Invalid ${what} '${this.maskedUri}': ${safe}`, { cause });
     }
   }
-}
-
-/** The fields of `options` that are set (so that `undefined` keeps a default). */
-function definedOnly<T extends object>(options: T | undefined): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options ?? {}).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
 }
 
 /**

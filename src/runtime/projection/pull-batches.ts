@@ -13,6 +13,7 @@
  * @module
  */
 import { concatMap, defer, Observable, tap } from 'rxjs';
+import { setLongTimeout } from '../../core/sleep.js';
 import type { Subscription } from '../../core/subscription.js';
 import { BoundedBuffer, type BufferStats } from './bounded-buffer.js';
 
@@ -24,7 +25,8 @@ export interface PullBatchesOptions {
   readonly batchSize?: number;
   /**
    * Emit a partial batch once its oldest item has waited this long (live tail: a trickle of
-   * events still gets processed promptly). `0` emits whatever is buffered at once.
+   * events still gets processed promptly). `0` emits whatever is buffered at once; any length
+   * is honoured (also 2³¹ ms and more), and `Infinity` cuts batches by size only.
    * @defaultValue 20
    */
   readonly batchDeadlineMs?: number;
@@ -109,15 +111,16 @@ export function pullBatches<T>(
     let closed = false;
     /** A batch is out and not yet acknowledged. */
     let outstanding = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    /** Cancels the armed deadline timer (see `setLongTimeout`), if any. */
+    let cancelTimer: (() => void) | undefined;
     let pumping = false;
     let pumpAgain = false;
 
     const report = (): void => onBufferChange?.(buffer.stats);
 
     const clearTimer = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      cancelTimer?.();
+      cancelTimer = undefined;
     };
 
     const emit = (count: number): void => {
@@ -155,11 +158,12 @@ export function pullBatches<T>(
             closed = true;
             if (failure === undefined) subscriber.complete();
             else subscriber.error(failure.error);
-          } else if (size > 0 && timer === undefined) {
+          } else if (size > 0 && cancelTimer === undefined) {
             const waited = performance.now() - (buffer.oldestAt ?? performance.now());
             const due = Math.max(0, deadlineMs - waited);
-            timer = setTimeout(() => {
-              timer = undefined;
+            // Chained timers: `setTimeout` alone fires a delay of 2³¹ ms or more after 1 ms.
+            cancelTimer = setLongTimeout(() => {
+              cancelTimer = undefined;
               if (!closed && !outstanding && buffer.size > 0) emit(batchSize);
             }, due);
           }

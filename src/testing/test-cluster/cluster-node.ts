@@ -6,6 +6,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import { AppendCommitFault } from '../test-server/grpc/append-fault.js';
 import type { NodeRole, Refusal, RequestKind } from '../test-server/grpc/node-role.js';
 import { notLeaderError, serverNotReadyError } from '../test-server/grpc/rpc-errors.js';
 import type { EventLog } from '../test-server/log/event-log.js';
@@ -62,7 +63,7 @@ export class ClusterNode implements TestClusterNode, NodeRole {
   private stopping: Promise<void> = Promise.resolve();
   private server: NodeServer | undefined;
   private listeningPort: number;
-  private failAfterCommit: (() => void) | undefined;
+  private readonly fault = new AppendCommitFault();
 
   constructor(
     readonly index: number,
@@ -110,7 +111,7 @@ export class ClusterNode implements TestClusterNode, NodeRole {
     const server = this.server;
     if (server === undefined) return this.stopping;
     this.server = undefined;
-    this.failAfterCommit = undefined;
+    this.fault.disarm();
     this.setState('stopped');
     this.stopping = server.kill();
     return this.stopping;
@@ -127,12 +128,7 @@ export class ClusterNode implements TestClusterNode, NodeRole {
    * fires, before any client can reconnect (the cluster fails over there).
    */
   failNextAppendAfterCommit(then?: () => void): Promise<void> {
-    return new Promise((resolve) => {
-      this.failAfterCommit = () => {
-        then?.();
-        resolve();
-      };
-    });
+    return this.fault.arm(then);
   }
 
   disconnectClients(): void {
@@ -163,11 +159,6 @@ export class ClusterNode implements TestClusterNode, NodeRole {
   appendCommitted(recordsWritten: boolean): boolean {
     const leader = this.cluster.leaderNode();
     if (recordsWritten && leader !== undefined) leader.appendsCommitted++;
-    const fail = this.failAfterCommit;
-    if (fail === undefined) return true;
-    this.failAfterCommit = undefined;
-    this.disconnectClients();
-    fail();
-    return false;
+    return this.fault.strike(() => this.disconnectClients());
   }
 }

@@ -4,6 +4,7 @@ import {
   DEFAULT_RETRY,
   resolveRetryOptions,
 } from '../../../src/adapters/kurrentdb/connection-retry.js';
+import { KurrentDBConnection } from '../../../src/adapters/kurrentdb/kurrentdb-connection.js';
 import { ProgrammingError } from '../../../src/core/errors.js';
 
 describe('resolveRetryOptions', () => {
@@ -36,5 +37,28 @@ describe('resolveRetryOptions', () => {
       expect(resolve).toThrow(ProgrammingError);
       expect(resolve).toThrow(message);
     }
+  });
+});
+
+describe('KurrentDBConnection retry options', () => {
+  // Nothing connects before the first operation: no server is needed.
+  const uri = 'kurrentdb://admin:changeit@127.0.0.1:2113?tls=false';
+
+  it('takes the checked options, over the defaults', async () => {
+    const connection = new KurrentDBConnection({
+      uri,
+      retry: { retries: 2, maxDelayMs: 2 ** 31 + 5 },
+    });
+    try {
+      expect(connection.retry).toEqual({ ...DEFAULT_RETRY, retries: 2, maxDelayMs: 2 ** 31 + 5 });
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('refuses malformed options at construction with a ProgrammingError', () => {
+    const connect = () => new KurrentDBConnection({ uri, retry: { initialDelayMs: -1 } });
+    expect(connect).toThrow(ProgrammingError);
+    expect(connect).toThrow(/retry\.initialDelayMs.*-1/);
   });
 });
