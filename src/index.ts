@@ -48,7 +48,11 @@ export {
 } from './application/projection-runner.js';
 export { afterCommit } from './core/after-commit.js';
 /* Ports */
-export type { AggregateRecorder, SelectEventsOptions } from './core/aggregate-recorder.js';
+export type {
+  AggregateRecorder,
+  AppendedEvents,
+  SelectEventsOptions,
+} from './core/aggregate-recorder.js';
 export type {
   ApplicationRecorder,
   SelectNotificationsOptions,
@@ -98,6 +102,14 @@ export {
   type TrackingRecorder,
   type TrackingWaitOptions,
 } from './core/tracking-recorder.js';
+/* Transcoding: how payloads, metadata values and snapshots are stored */
+export {
+  BUILT_IN_TRANSCODING_NAMES,
+  defaultTranscoder,
+  nonFiniteNumbers,
+  Transcoder,
+  type Transcoding,
+} from './core/transcoder.js';
 export {
   AggregateActor,
   type ExecuteOptions,

@@ -7,6 +7,7 @@
  */
 import { IntegrityError, ProgrammingError } from './errors.js';
 import type { StoredEvent } from './stored-event.js';
+import { describeValue, isWellFormed } from './well-formed.js';
 
 /**
  * Checks a batch of stored events for any recorder:
@@ -138,15 +139,10 @@ function invalid(index: number, field: string, problem: string): ProgrammingErro
 function nameProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `expected a string, got ${describeValue(value)}`;
   if (value.length === 0) return 'expected a non-empty string, got an empty one';
-  if (!(value as unknown as WellFormedString).isWellFormed()) {
+  if (!isWellFormed(value)) {
     return `${JSON.stringify(value)} contains a lone UTF-16 surrogate`;
   }
   return undefined;
-}
-
-/** `String.prototype.isWellFormed` (Node 20+; not yet in the ES2022 lib typings). */
-interface WellFormedString {
-  isWellFormed(): boolean;
 }
 
 /** Where in the metadata a value is not plain JSON, and what it is. */
@@ -240,28 +236,4 @@ function isUuid(text: string): boolean {
     }
   }
   return true;
-}
-
-/** A short description of a value for error messages: `a number (42)`, `an instance of Date`. */
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  switch (typeof value) {
-    case 'string':
-      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
-    case 'number':
-    case 'boolean':
-      return `a ${typeof value} (${String(value)})`;
-    case 'bigint':
-      return `a bigint (${value}n)`;
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return 'a function';
-    default: {
-      if (Array.isArray(value)) return 'an array';
-      const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
-      const name = prototype?.constructor?.name;
-      return typeof name !== 'string' || name === 'Object' ? 'an object' : `an instance of ${name}`;
-    }
-  }
 }

@@ -4,16 +4,18 @@
  * @module
  */
 
-/** A lone UTF-16 surrogate: a high one not followed by a low one, or a low one not preceded. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** `String.prototype.isWellFormed` (Node 20+; not yet in the ES2022 lib typings). */
+interface WellFormedString {
+  isWellFormed(): boolean;
+}
 
 /**
- * True for a string with no lone UTF-16 surrogates (what `String.prototype.isWellFormed`
- * answers). Two strings that differ only in lone surrogates become the same UTF-8 bytes, so they
- * can't name two different things in a store.
+ * True for a string with no lone UTF-16 surrogates (`String.prototype.isWellFormed`). Two
+ * strings that differ only in lone surrogates become the same UTF-8 bytes, so they can't name two
+ * different things in a store.
  */
 export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+  return (text as unknown as WellFormedString).isWellFormed();
 }
 
 /**
@@ -45,9 +47,9 @@ export function describeValue(value: unknown): string {
       return 'a function';
     default: {
       if (Array.isArray(value)) return 'an array';
-      const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
-        ?.constructor?.name;
-      return name === undefined || name === 'Object' ? 'an object' : `an instance of ${name}`;
+      const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+      const name = prototype?.constructor?.name;
+      return typeof name !== 'string' || name === 'Object' ? 'an object' : `an instance of ${name}`;
     }
   }
 }

@@ -17,6 +17,7 @@ export {
   type Expectation,
   ExpectationError,
   Given,
+  type GivenOptions,
   given,
   type Outcome,
   When,
