@@ -104,6 +104,7 @@ export {
 } from './core/tracking-recorder.js';
 /* Transcoding: how payloads, metadata values and snapshots are stored */
 export {
+  type AnyTranscoding,
   BUILT_IN_TRANSCODING_NAMES,
   defaultTranscoder,
   nonFiniteNumbers,

@@ -22,7 +22,7 @@ import type { ApplicationRecorder } from '../core/application-recorder.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
 import { booleanSetting, numberSetting } from '../core/environment-settings.js';
 import { ProgrammingError } from '../core/errors.js';
-import { Transcoder, type Transcoding } from '../core/transcoder.js';
+import { type AnyTranscoding, Transcoder } from '../core/transcoder.js';
 import type { LocalInspector, StartInspectorOptions } from '../inspect/start-inspector.js';
 import type { AggregateActor } from '../runtime/aggregate/aggregate-actor.js';
 import type { InspectObserver } from '../runtime/aggregate/aggregate-runtime.js';
@@ -53,7 +53,7 @@ export interface ApplicationOptions {
    * More transcodings, besides the class's `transcodings` and the built-in ones (`Date`, bigint,
    * `Map`, `Set`, `Uint8Array`, `URL`).
    */
-  readonly transcodings?: readonly Transcoding<any>[];
+  readonly transcodings?: readonly AnyTranscoding[];
 }
 
 /**
@@ -84,7 +84,7 @@ export class Application implements AsyncDisposable {
    * built-in `Date`, bigint, `Map`, `Set`, `Uint8Array` and `URL` (see `Transcoder`). A value with
    * no transcoding (a class instance, a function, `NaN`, …) is refused when a command emits it.
    */
-  static transcodings: readonly Transcoding<any>[] = [];
+  static transcodings: readonly AnyTranscoding[] = [];
   /** Events between snapshots per aggregate name; setting it enables snapshotting. */
   static snapshottingIntervals: Readonly<Record<string, number>> | undefined;
 

@@ -87,6 +87,10 @@ export interface Transcoding<T = unknown> {
   decode(data: unknown): T;
 }
 
+/** A transcoding of any type: what a list of transcodings of different types holds. */
+// biome-ignore lint/suspicious/noExplicitAny: each element has its own value type
+export type AnyTranscoding = Transcoding<any>;
+
 /** The `_type_` names that are always registered (and can't be used by a {@link Transcoding}). */
 export const BUILT_IN_TRANSCODING_NAMES: readonly string[] = Object.freeze([
   'datetime_iso',
@@ -155,8 +159,7 @@ export class Transcoder {
   readonly #decoders = new Map<string, (data: unknown) => unknown>(BUILT_IN_DECODERS);
 
   /** The built-in transcodings plus `transcodings`. @throws ConfigurationError */
-  // biome-ignore lint/suspicious/noExplicitAny: a list of transcodings of different types
-  constructor(transcodings: readonly Transcoding<any>[] = []) {
+  constructor(transcodings: readonly AnyTranscoding[] = []) {
     for (const transcoding of transcodings) this.register(transcoding);
   }
 

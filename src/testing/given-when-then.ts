@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyMachineSnapshot, AnyStateMachine, EventObject, SnapshotFrom } from 'xstate';
-import { defaultTranscoder, Transcoder, type Transcoding } from '../core/transcoder.js';
+import { type AnyTranscoding, defaultTranscoder, Transcoder } from '../core/transcoder.js';
 import { decide, evolve, validateCommand } from '../runtime/aggregate/decide.js';
 import type {
   AggregateDefinition,
@@ -31,7 +31,7 @@ export interface GivenOptions {
   /** The aggregate id, for error messages. @defaultValue `'given'` */
   readonly aggregateId?: string;
   /** The application's transcodings, so emitted events are encoded and decoded as it does. */
-  readonly transcodings?: readonly Transcoding<any>[];
+  readonly transcodings?: readonly AnyTranscoding[];
 }
 
 /** What `then` compares against: the emitted events, an error class, or an error predicate. */
