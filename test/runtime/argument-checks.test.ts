@@ -8,6 +8,7 @@ import { assign, emit, setup } from 'xstate';
 import { Dog } from '../../machines/dog.js';
 import { Application } from '../../src/application/application.js';
 import {
+  CommandRejectedError,
   ConfigurationError,
   DecodingError,
   EventSourcingError,
@@ -177,39 +178,35 @@ describe.each(persistenceModules(uri))('bad arguments on %s', (_module, env) => 
     }
   });
 
-  it('a command schema whose validate throws is a ProgrammingError; nothing is stored', async () => {
-    const Strict = defineAggregate({
-      name: 'StrictDog',
-      machine: Dog.machine,
-      schemas: { addTrick: throwingSchema },
-    });
-    const app = open();
-    const id = randomUUID();
-    const dog = await app.repository.create(Strict, id);
-    await dog.execute({ type: 'register', name: 'Fido' });
-    const error = await rejection(dog.execute({ type: 'addTrick', trick: 'sit' }));
-    expect(error).toBeInstanceOf(ProgrammingError);
-    expect(error.message).toMatch(
+  it.each([
+    [
+      'a command schema',
+      'addTrick',
       /schema of command 'addTrick' threw instead of answering: schema exploded/,
-    );
-    expect(await app.recorder.selectEvents(`StrictDog-${id}`)).toHaveLength(1);
-  });
-
-  it('an event schema whose validate throws: a ProgrammingError when emitted, nothing stored', async () => {
-    const Strict = defineAggregate({
-      name: 'StrictEvents',
-      machine: Dog.machine,
-      schemas: { TrickAdded: throwingSchema },
-    });
-    const app = open();
-    const id = randomUUID();
-    const dog = await app.repository.create(Strict, id);
-    await dog.execute({ type: 'register', name: 'Fido' });
-    const error = await rejection(dog.execute({ type: 'addTrick', trick: 'sit' }));
-    expect(error).toBeInstanceOf(ProgrammingError);
-    expect(error.message).toMatch(/emitted 'TrickAdded'.*schema threw instead of answering/);
-    expect(await app.recorder.selectEvents(`StrictEvents-${id}`)).toHaveLength(1);
-  });
+    ],
+    ['an event schema', 'TrickAdded', /emitted 'TrickAdded'.*schema threw instead of answering/],
+  ])(
+    '%s whose validate throws is a ProgrammingError; nothing is stored',
+    async (_what, type, message) => {
+      const name = `Strict${type}`;
+      const Strict = defineAggregate({
+        name,
+        machine: Dog.machine,
+        schemas: { [type]: throwingSchema },
+      });
+      const app = open();
+      const id = randomUUID();
+      const dog = await app.repository.create(Strict, id);
+      await dog.execute({ type: 'register', name: 'Fido' });
+      const error = await rejection(dog.execute({ type: 'addTrick', trick: 'sit' }));
+      expect(error).toBeInstanceOf(ProgrammingError);
+      expect(error.message).toMatch(message);
+      expect(await app.recorder.selectEvents(`${name}-${id}`)).toHaveLength(1);
+      await expect(dog.execute({ type: 'register', name: 'Rex' })).rejects.toBeInstanceOf(
+        CommandRejectedError,
+      );
+    },
+  );
 
   it('an event schema that throws on load is a DecodingError naming the event', async () => {
     const Strict = defineAggregate({
