@@ -91,6 +91,26 @@ async function closedSoon(school: School): Promise<void> {
   );
 }
 
+/**
+ * What building a runner of a `School` (which the runner builds) with the SQLite counters view
+ * throws, with `settings` added to the env: a `ConfigurationError`, once the school is closed.
+ */
+async function sqlViewFailure(settings: Record<string, string> = {}): Promise<Error> {
+  const error = thrownBy(
+    () =>
+      new ProjectionRunner({
+        application: School,
+        projection: CountProjection,
+        view: SQLiteCountersView,
+        env: envOf('sqlite', settings),
+        progressLine: false,
+      }),
+  );
+  expect(error).toBeInstanceOf(ConfigurationError);
+  await closedSoon(School.built[0] as School);
+  return error as Error;
+}
+
 describe('ProjectionRunner construction failures', () => {
   afterEach(async () => {
     School.built.splice(0);
@@ -122,38 +142,14 @@ describe('ProjectionRunner construction failures', () => {
 
   it('a SQL view whose fromEnvironment fails: ConfigurationError with the PersistenceError as cause, application closed', async () => {
     const missingFolder = join(fixture.sqliteFile(), 'no-such-folder', 'view.db');
-    const error = thrownBy(
-      () =>
-        new ProjectionRunner({
-          application: School,
-          projection: CountProjection,
-          view: SQLiteCountersView,
-          env: envOf('sqlite', { SQLITE_DBNAME: missingFolder }),
-          progressLine: false,
-        }),
-    );
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(
-      /View 'SQLiteCountersView' \(persistence module 'sqlite'\)/,
-    );
-    expect((error as Error).cause).toBeInstanceOf(PersistenceError);
-    await closedSoon(School.built[0] as School);
+    const error = await sqlViewFailure({ SQLITE_DBNAME: missingFolder });
+    expect(error.message).toMatch(/View 'SQLiteCountersView' \(persistence module 'sqlite'\)/);
+    expect(error.cause).toBeInstanceOf(PersistenceError);
   });
 
   it('a setting missing for the view: its ConfigurationError as it is, application closed', async () => {
-    const error = thrownBy(
-      () =>
-        new ProjectionRunner({
-          application: School,
-          projection: CountProjection,
-          view: SQLiteCountersView,
-          env: envOf('sqlite'),
-          progressLine: false,
-        }),
-    );
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(/SQLITE_DBNAME/);
-    await closedSoon(School.built[0] as School);
+    const error = await sqlViewFailure();
+    expect(error.message).toMatch(/SQLITE_DBNAME/);
   });
 
   it('a projection constructor that throws: ConfigurationError naming it, view and application closed', async () => {

@@ -4,17 +4,10 @@ import type {
   SelectEventsOptions,
 } from '../../core/aggregate-recorder.js';
 import { checkOriginatorId, checkStoredEvents } from '../../core/check-stored-events.js';
-import { ProgrammingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
-import {
-  appendTo,
-  copyEvent,
-  decideAppend,
-  type MemoryStream,
-  newStream,
-  softDelete,
-} from './check-batch.js';
-import { selectByVersion } from './select-by-version.js';
+import { copyEvent } from './check-batch.js';
+import { ClosedGuard } from './closed-guard.js';
+import { StreamMap } from './stream-map.js';
 
 /**
  * An {@link AggregateRecorder} that keeps each aggregate's events in memory, with the write rules
@@ -33,8 +26,8 @@ import { selectByVersion } from './select-by-version.js';
  * ```
  */
 export class MemoryAggregateRecorder implements AggregateRecorder {
-  readonly #streams = new Map<string, MemoryStream<StoredEvent>>();
-  #closed = false;
+  readonly #streams = new StreamMap<StoredEvent>();
+  readonly #guard = new ClosedGuard('MemoryAggregateRecorder');
 
   /** {@link appendEvents} without the version: always `[]` (no notifications). */
   async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
@@ -50,42 +43,26 @@ export class MemoryAggregateRecorder implements AggregateRecorder {
    *   another event id; nothing is written then
    */
   async appendEvents(events: readonly StoredEvent[]): Promise<AppendedEvents> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     checkStoredEvents(events);
-    const first = events[0];
-    if (first === undefined) return { ids: [], lastVersion: -1 };
-    const stream = this.#streams.get(first.originatorId);
-    const decision = decideAppend(stream, events);
-    if (decision.kind === 'append') {
-      const target = stream ?? newStream();
-      appendTo(
-        target,
-        events.map((event, i) => copyEvent(event, decision.from + i)),
-      );
-      this.#streams.set(first.originatorId, target);
-    }
-    return { ids: [], lastVersion: decision.from + events.length - 1 };
+    const { lastVersion } = this.#streams.append(events, copyEvent);
+    return { ids: [], lastVersion };
   }
 
   async selectEvents(originatorId: string, options?: SelectEventsOptions): Promise<StoredEvent[]> {
-    this.#assertOpen();
-    const stream = this.#streams.get(originatorId);
-    return stream === undefined ? [] : selectByVersion(stream.events, options, stream.visibleFrom);
+    this.#guard.assertOpen();
+    return this.#streams.select(originatorId, options);
   }
 
   /** Soft-deletes the aggregate's events (see {@link AggregateRecorder.deleteStream}). */
   async deleteStream(originatorId: string): Promise<void> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     checkOriginatorId(originatorId);
-    softDelete(this.#streams.get(originatorId), originatorId);
+    this.#streams.delete(originatorId);
   }
 
   /** Makes every later call reject with `ProgrammingError`. */
   async close(): Promise<void> {
-    this.#closed = true;
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new ProgrammingError('MemoryAggregateRecorder is closed');
+    this.#guard.close();
   }
 }

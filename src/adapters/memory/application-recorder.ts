@@ -5,20 +5,13 @@ import type {
   SubscribeOptions,
 } from '../../core/application-recorder.js';
 import { checkOriginatorId, checkStoredEvents } from '../../core/check-stored-events.js';
-import { ProgrammingError } from '../../core/errors.js';
 import { InsertSignal } from '../../core/insert-signal.js';
 import { StoppableSubscription } from '../../core/stoppable-subscription.js';
 import type { Notification, StoredEvent } from '../../core/stored-event.js';
 import type { Subscription } from '../../core/subscription.js';
-import {
-  appendTo,
-  copyEvent,
-  decideAppend,
-  type MemoryStream,
-  newStream,
-  softDelete,
-} from './check-batch.js';
-import { selectByVersion } from './select-by-version.js';
+import { copyEvent } from './check-batch.js';
+import { ClosedGuard } from './closed-guard.js';
+import { StreamMap } from './stream-map.js';
 
 /** How many notifications a subscription takes from the log per scan. */
 const SUBSCRIPTION_PAGE = 500;
@@ -42,10 +35,10 @@ const SUBSCRIPTION_PAGE = 500;
 export class MemoryApplicationRecorder implements ApplicationRecorder {
   /** `log[i]` has notification id `i + 1`. */
   readonly #log: Notification[] = [];
-  readonly #streams = new Map<string, MemoryStream<Notification>>();
+  readonly #streams = new StreamMap<Notification>();
   readonly #inserted = new InsertSignal();
   readonly #subscriptions = new Set<StoppableSubscription<Notification>>();
-  #closed = false;
+  readonly #guard = new ClosedGuard('MemoryApplicationRecorder');
 
   /** {@link appendEvents} without the version. */
   async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
@@ -62,36 +55,25 @@ export class MemoryApplicationRecorder implements ApplicationRecorder {
    * @throws IntegrityError for a gap, a duplicate version, or a version taken by another event
    */
   async appendEvents(events: readonly StoredEvent[]): Promise<AppendedEvents> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     checkStoredEvents(events);
-    const first = events[0];
-    if (first === undefined) return { ids: [], lastVersion: -1 };
-    const stream = this.#streams.get(first.originatorId);
-    const decision = decideAppend(stream, events);
-    const lastVersion = decision.from + events.length - 1;
-    if (decision.kind === 'repeat') {
-      const stored = stream?.events.slice(decision.from, lastVersion + 1) ?? [];
-      return { ids: stored.map((n) => n.id), lastVersion };
-    }
-    const notifications = events.map(
-      (event, i): Notification => ({
-        ...copyEvent(event, decision.from + i),
-        id: BigInt(this.#log.length + i + 1),
+    const { appended, stored, lastVersion } = this.#streams.append(
+      events,
+      (event, version, index): Notification => ({
+        ...copyEvent(event, version),
+        id: BigInt(this.#log.length + index + 1),
       }),
     );
-    const target = stream ?? newStream();
-    appendTo(target, notifications);
-    for (const notification of notifications) this.#log.push(notification);
-    this.#streams.set(first.originatorId, target);
-    this.#inserted.notify();
-    return { ids: notifications.map((n) => n.id), lastVersion };
+    if (appended) {
+      for (const notification of stored) this.#log.push(notification);
+      this.#inserted.notify();
+    }
+    return { ids: stored.map((n) => n.id), lastVersion };
   }
 
   async selectEvents(originatorId: string, options?: SelectEventsOptions): Promise<StoredEvent[]> {
-    this.#assertOpen();
-    const stream = this.#streams.get(originatorId);
-    if (stream === undefined) return [];
-    return selectByVersion(stream.events, options, stream.visibleFrom).map(toStoredEvent);
+    this.#guard.assertOpen();
+    return this.#streams.select(originatorId, options).map(toStoredEvent);
   }
 
   /**
@@ -99,9 +81,9 @@ export class MemoryApplicationRecorder implements ApplicationRecorder {
    * notifications stay.
    */
   async deleteStream(originatorId: string): Promise<void> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     checkOriginatorId(originatorId);
-    softDelete(this.#streams.get(originatorId), originatorId);
+    this.#streams.delete(originatorId);
   }
 
   /**
@@ -109,12 +91,12 @@ export class MemoryApplicationRecorder implements ApplicationRecorder {
    * of the given topics (exact match; none = all), at most `limit`. Any `start` is accepted.
    */
   async selectNotifications(options: SelectNotificationsOptions): Promise<Notification[]> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     return this.#scan(options);
   }
 
   async maxNotificationId(): Promise<bigint> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     return BigInt(this.#log.length);
   }
 
@@ -124,9 +106,9 @@ export class MemoryApplicationRecorder implements ApplicationRecorder {
    * After `close()`, the subscription's first `next()` rejects with `ProgrammingError`.
    */
   subscribe(options: SubscribeOptions = {}): Subscription<Notification> {
-    if (this.#closed) {
+    if (this.#guard.closed) {
       return new StoppableSubscription<Notification>(() => {
-        throw this.#closedError();
+        throw this.#guard.error();
       });
     }
     this.#forgetStopped();
@@ -139,17 +121,9 @@ export class MemoryApplicationRecorder implements ApplicationRecorder {
 
   /** Stops every subscription of this recorder; every later call rejects with `ProgrammingError`. */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#guard.close();
     for (const subscription of this.#subscriptions) subscription.stop();
     this.#subscriptions.clear();
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw this.#closedError();
-  }
-
-  #closedError(): ProgrammingError {
-    return new ProgrammingError('MemoryApplicationRecorder is closed');
   }
 
   /** Synchronous selection; the log is indexed by id, so it starts at `start` directly. */

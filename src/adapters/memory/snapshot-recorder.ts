@@ -7,6 +7,7 @@ import { checkOriginatorId, checkStoredEvents } from '../../core/check-stored-ev
 import { ProgrammingError } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/stored-event.js';
 import { copyEvent } from './check-batch.js';
+import { ClosedGuard } from './closed-guard.js';
 import { selectByVersion } from './select-by-version.js';
 
 /**
@@ -30,7 +31,7 @@ import { selectByVersion } from './select-by-version.js';
  */
 export class MemorySnapshotRecorder implements AggregateRecorder {
   readonly #snapshots = new Map<string, StoredEvent[]>();
-  #closed = false;
+  readonly #guard = new ClosedGuard('MemorySnapshotRecorder');
 
   /** {@link appendEvents} without the version: always `[]`. */
   async insertEvents(events: readonly StoredEvent[]): Promise<bigint[]> {
@@ -44,7 +45,7 @@ export class MemorySnapshotRecorder implements AggregateRecorder {
    * @throws ProgrammingError unless exactly one well-formed snapshot is given, or after `close()`
    */
   async appendEvents(events: readonly StoredEvent[]): Promise<AppendedEvents> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     checkStoredEvents(events);
     const [snapshot] = events;
     if (snapshot === undefined || events.length !== 1) {
@@ -65,24 +66,20 @@ export class MemorySnapshotRecorder implements AggregateRecorder {
     originatorId: string,
     options: SelectEventsOptions = {},
   ): Promise<StoredEvent[]> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     if (options.desc === true && options.lte !== undefined) return [];
     return selectByVersion(this.#snapshots.get(originatorId) ?? [], options);
   }
 
   /** Deletes the aggregate's snapshots; resolves also when it has none. */
   async deleteStream(originatorId: string): Promise<void> {
-    this.#assertOpen();
+    this.#guard.assertOpen();
     checkOriginatorId(originatorId);
     this.#snapshots.delete(originatorId);
   }
 
   /** Makes every later call reject with `ProgrammingError`. */
   async close(): Promise<void> {
-    this.#closed = true;
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) throw new ProgrammingError('MemorySnapshotRecorder is closed');
+    this.#guard.close();
   }
 }

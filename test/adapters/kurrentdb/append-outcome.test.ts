@@ -5,7 +5,6 @@
  * once. An append that never reached the server says nothing of the kind.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   KurrentDBApplicationRecorder,
@@ -17,16 +16,7 @@ import {
   type KurrentDBTestServer,
   startKurrentDBTestServer,
 } from '../../../src/testing/test-server/start-test-server.js';
-
-/** A TCP port nothing listens on (right now). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { freePort } from '../../support/free-port.js';
 
 describe('append outcome on a single node', () => {
   const servers: KurrentDBTestServer[] = [];

@@ -17,18 +17,9 @@ import {
   within,
 } from '../../../src/testing/contract/fixtures.js';
 import { startKurrentDBTestServer } from '../../../src/testing/test-server/start-test-server.js';
+import { freePort } from '../../support/free-port.js';
 
 type TestServer = Awaited<ReturnType<typeof startKurrentDBTestServer>>;
-
-/** A TCP port nothing listens on (right now). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The message of an error and of its causes. */
 function messages(error: unknown): string {
