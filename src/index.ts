@@ -28,6 +28,17 @@ export {
   type ViewModule,
   type ViewOption,
 } from './application/create-view.js';
+export {
+  type AggregateCommandEvent,
+  type AggregateExecutedEvent,
+  type AggregateLogic,
+  type AggregateLogicInput,
+  type AggregateLogicSnapshot,
+  type AggregateLogicState,
+  type AggregateRejectedEvent,
+  type AggregateReplyEvent,
+  fromAggregate,
+} from './application/from-aggregate.js';
 export type {
   CreatePersistenceOptions,
   Persistence,
