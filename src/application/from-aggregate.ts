@@ -264,7 +264,8 @@ export function fromAggregate<M extends AnyStateMachine>(
   };
 
   return {
-    config: definition,
+    // The machine's config: what the Stately inspector draws for an actor (`logic.config`).
+    config: definition.machine.config,
     getInitialSnapshot: (scope, input) => {
       if (typeof input !== 'object' || input === null || typeof input.id !== 'string') {
         throw new ProgrammingError(
