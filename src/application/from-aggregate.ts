@@ -10,7 +10,10 @@
  *   actor, or the `replyTo` ref the command carries: `aggregate.executed` with the stored domain
  *   events and their commit position, or `aggregate.rejected` with the typed error.
  * - Each stored domain event is emitted on the actor (`actor.on(type)` / `on('*')`), once, after
- *   it is stored, in stream order; never for a rejected or failed command.
+ *   it is stored, in stream order; never for a rejected or failed command. That holds for the
+ *   events stored through any actor of the aggregate in the same application (another spawned
+ *   one, the repository's), and the snapshot follows them: a ref is an identity, kept across
+ *   passivation, eviction and reload.
  * - Domain events can't be sent in: they are refused with an `aggregate.rejected` reply.
  *
  * Built on XState's public custom-logic interface (`transition`, `getInitialSnapshot`, `start`,
@@ -32,7 +35,8 @@ import type {
   StateValue,
 } from 'xstate';
 import { EventSourcingError, ProgrammingError } from '../core/errors.js';
-import type { AggregateActor, Recording } from '../runtime/aggregate/aggregate-actor.js';
+import type { AggregateActor } from '../runtime/aggregate/aggregate-actor.js';
+import type { AppliedChange } from '../runtime/aggregate/aggregate-runtime.js';
 import type {
   AggregateDefinition,
   CommandOf,
@@ -123,17 +127,9 @@ type InternalEvent =
       readonly version: number;
     }
   | {
-      readonly type: '@eventsourcing-kurrentdb.changed';
+      readonly type: '@eventsourcing-kurrentdb.applied';
       readonly [TOKEN]: true;
-      readonly state: AnyMachineSnapshot;
-      readonly version: number;
-    }
-  | {
-      readonly type: '@eventsourcing-kurrentdb.executed';
-      readonly [TOKEN]: true;
-      readonly recordings: readonly Recording[];
-      readonly state: AnyMachineSnapshot;
-      readonly version: number;
+      readonly change: AppliedChange;
     }
   | {
       readonly type: '@eventsourcing-kurrentdb.failed';
@@ -224,31 +220,24 @@ export function fromAggregate<M extends AnyStateMachine>(
       commandId?: unknown;
     };
     const aggregateId = handle.aggregateId;
-    handle
+    // The aggregate's current instance (the handle's may have been evicted and reloaded since).
+    const target = app.repository.instanceOf(definition, aggregateId) ?? handle;
+    target
       .execute(plain as never, commandId === undefined ? {} : { commandId: commandId as string })
       .then(
         (recordings) => {
-          if (run.stopped) return;
-          const instance = app.repository.instanceOf(definition, aggregateId);
-          const current = instance?.current() ?? {
-            snapshot: handle.getSnapshot() as AnyMachineSnapshot,
-            version: handle.version,
-          };
-          self.send({
-            type: '@eventsourcing-kurrentdb.executed',
-            [TOKEN]: true,
-            recordings,
-            state: current.snapshot,
-            version: current.version,
-          } satisfies InternalEvent as never);
+          const last = recordings.at(-1);
           reply(self, replyTo, {
             type: 'aggregate.executed',
             aggregate: definition.name,
             aggregateId,
             command: plain as CommandOf<M>,
             events: recordings.map((r) => r.event) as DomainEventOf<M>[],
-            version: current.version,
-            position: recordings.at(-1)?.notification.id,
+            version:
+              last?.notification.originatorVersion ??
+              app.repository.instanceOf(definition, aggregateId)?.version ??
+              handle.version,
+            position: last?.notification.id,
           });
         },
         (error: unknown) => {
@@ -286,19 +275,14 @@ export function fromAggregate<M extends AnyStateMachine>(
           const run = runningOf(self);
           if (run.stopped) return;
           run.handle = handle as AggregateActor;
-          const subscription = handle.subscribe({
-            next: (state) => {
-              if (run.stopped) return;
-              self.send({
-                type: '@eventsourcing-kurrentdb.changed',
-                [TOKEN]: true,
-                state: state as AnyMachineSnapshot,
-                version: handle.version,
-              } satisfies InternalEvent as never);
-            },
-            error: () => undefined,
+          run.unsubscribe = app.repository.watch(definition, snapshot.aggregateId, (change) => {
+            if (run.stopped) return;
+            self.send({
+              type: '@eventsourcing-kurrentdb.applied',
+              [TOKEN]: true,
+              change,
+            } satisfies InternalEvent as never);
           });
-          run.unsubscribe = () => subscription.unsubscribe();
           self.send({
             type: '@eventsourcing-kurrentdb.loaded',
             [TOKEN]: true,
@@ -339,15 +323,17 @@ export function fromAggregate<M extends AnyStateMachine>(
             for (const { command, replyTo } of queued) dispatch(self, command, replyTo);
             return snapshotOf(snapshot.aggregateId, 'ready', event.state, event.version);
           }
-          case '@eventsourcing-kurrentdb.changed':
-            if (event.version < snapshot.version) return snapshot;
-            return snapshotOf(snapshot.aggregateId, 'ready', event.state, event.version);
-          case '@eventsourcing-kurrentdb.executed':
-            for (const recording of event.recordings) {
-              scope.emit(recording.event as DomainEventOf<M>);
-            }
-            if (event.version < snapshot.version) return snapshot;
-            return snapshotOf(snapshot.aggregateId, 'ready', event.state, event.version);
+          case '@eventsourcing-kurrentdb.applied': {
+            const { change } = event;
+            if (change.version <= snapshot.version) return snapshot;
+            // Each stored event once, in stream order, whichever actor of it stored it.
+            change.events.forEach((domainEvent, index) => {
+              if (change.firstVersion + index > snapshot.version) {
+                scope.emit(domainEvent as DomainEventOf<M>);
+              }
+            });
+            return snapshotOf(snapshot.aggregateId, 'ready', change.snapshot, change.version);
+          }
         }
       }
       if (event.type.startsWith('xstate.')) return snapshot;

@@ -197,4 +197,40 @@ describe.each(persistenceModules(uri))('fromAggregate on %s', (_module, env) => 
     dog.stop();
     collector.stop();
   });
+
+  it('is a stable ref: sees changes made through other refs, across passivation and eviction', async () => {
+    const app = open({ AGGREGATE_CACHE_MAXSIZE: '1' });
+    const id = randomUUID();
+    await (await app.repository.create(Dog, id)).execute({ type: 'register', name: 'Rex' });
+    const dog = createActor(fromAggregate(app, Dog), { input: { id } }).start();
+    const emitted: unknown[] = [];
+    dog.on('*', (event) => emitted.push(event));
+    await waitFor(dog, (s) => s.phase === 'ready');
+
+    // Another ref to the same aggregate: the repository's actor.
+    await (await app.repository.get(Dog, id)).execute({ type: 'addTrick', trick: 'sit' });
+    await waitFor(dog, (s) => s.version === 1);
+    // Passivated: the next command wakes it.
+    expect(app.repository.passivateIdle(0)).toBeGreaterThan(0);
+    dog.send({ type: 'addTrick', trick: 'stay' });
+    await waitFor(dog, (s) => s.version === 2);
+    // Evicted (the cache holds one aggregate) and reloaded through another get.
+    const other = await app.repository.create(Dog, randomUUID());
+    await other.execute({ type: 'register', name: 'Other' });
+    expect(app.repository.instanceOf(Dog, id)).toBeUndefined();
+    await (await app.repository.get(Dog, id)).execute({ type: 'addTrick', trick: 'roll over' });
+    await waitFor(dog, (s) => s.version === 3);
+    dog.send({ type: 'addTrick', trick: 'play dead' });
+    await waitFor(dog, (s) => s.version === 4);
+
+    expect(dog.getSnapshot().context.tricks).toEqual(['sit', 'stay', 'roll over', 'play dead']);
+    expect(emitted).toEqual([
+      { type: 'TrickAdded', trick: 'sit' },
+      { type: 'TrickAdded', trick: 'stay' },
+      { type: 'TrickAdded', trick: 'roll over' },
+      { type: 'TrickAdded', trick: 'play dead' },
+    ]);
+    expect(await app.recorder.selectEvents(`Dog-${id}`)).toHaveLength(5);
+    dog.stop();
+  });
 });

@@ -421,6 +421,13 @@ export class AggregateInstance implements Settles {
           this.#onPersisted?.(this);
           this.#onPersisted = undefined;
         }
+        this.#runtime.onApplied?.({
+          streamName: this.streamName,
+          events,
+          firstVersion: first,
+          version: last,
+          snapshot: this.#currentSnapshot(),
+        });
         if (this.#runtime.snapshots !== undefined) await this.#maybeSnapshot(first, last);
         leave(last);
         return recordings;
@@ -453,6 +460,13 @@ export class AggregateInstance implements Settles {
     this.#isNew = false;
     for (const record of stored) this.#noteCommandId(record);
     this.#lifecycle?.send({ type: 'fastForwarded', version: last });
+    this.#runtime.onApplied?.({
+      streamName: this.streamName,
+      events,
+      firstVersion: (stored[0] as StoredEvent).originatorVersion,
+      version: last,
+      snapshot: next,
+    });
   }
 
   /** The recordings of events already stored, with their original notification ids. */

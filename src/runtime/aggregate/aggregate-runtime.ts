@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { EventObject, InspectionEvent, Observer } from 'xstate';
+import type { AnyMachineSnapshot, EventObject, InspectionEvent, Observer } from 'xstate';
 import type { ApplicationRecorder } from '../../core/application-recorder.js';
 import type { Transcoder } from '../../core/transcoder.js';
 import type { AggregateDefinition } from './define-aggregate.js';
@@ -44,6 +44,21 @@ export interface AggregateRuntimeSettings {
    * the queued commands of every busy aggregate (created ones not yet cached too).
    */
   onBusy?(aggregate: Settles, busy: boolean): void;
+  /** An aggregate applied stored domain events (a command's, or a fast-forward's). */
+  onApplied?(change: AppliedChange): void;
+}
+
+/** Stored domain events an aggregate applied, and the state they led to. */
+export interface AppliedChange {
+  readonly streamName: string;
+  /** The events, decoded as a replay decodes them, in stream order. */
+  readonly events: readonly EventObject[];
+  /** The version of the first of them. */
+  readonly firstVersion: number;
+  /** The aggregate's version after them. */
+  readonly version: number;
+  /** The aggregate machine's snapshot after them. */
+  readonly snapshot: AnyMachineSnapshot;
 }
 
 /** What closing waits for: an aggregate whose queued work settles. */

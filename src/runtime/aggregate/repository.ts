@@ -8,7 +8,7 @@ import type { AnyStateMachine } from 'xstate';
 import { ProgrammingError } from '../../core/errors.js';
 import type { AggregateActor } from './aggregate-actor.js';
 import { AggregateInstance } from './aggregate-instance.js';
-import type { AggregateRuntimeSettings, Settles } from './aggregate-runtime.js';
+import type { AggregateRuntimeSettings, AppliedChange, Settles } from './aggregate-runtime.js';
 import { checkAggregateId, checkDefinition, checkOptionsObject } from './check-arguments.js';
 import type { AggregateDefinition } from './define-aggregate.js';
 
@@ -27,6 +27,8 @@ export class Repository {
   readonly #definitions = new Map<string, AggregateDefinition>();
   /** Aggregates with commands queued or running (cached ones, and created ones not yet stored). */
   readonly #busy = new Set<Settles>();
+  /** Who watches which aggregate (by stream name), whichever instance applies its events. */
+  readonly #watchers = new Map<string, Set<(change: AppliedChange) => void>>();
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -35,6 +37,10 @@ export class Repository {
       ...runtime,
       isClosed: () => this.#closed,
       onCrash: (instance) => this.#cache.delete(instance.streamName),
+      onApplied: (change) => {
+        const watchers = this.#watchers.get(change.streamName);
+        if (watchers !== undefined) for (const watcher of watchers) watcher(change);
+      },
       onBusy: (aggregate, busy) => {
         if (busy) this.#busy.add(aggregate);
         else this.#busy.delete(aggregate);
@@ -119,6 +125,31 @@ export class Repository {
       this.#remember(key, persisted);
     });
     return instance.actor() as AggregateActor<M>;
+  }
+
+  /**
+   * Calls `watcher` each time this application applies stored events of the aggregate — a
+   * command's, or a fast-forward's — through any actor of it, across passivation, eviction and
+   * reload.
+   *
+   * @returns a function that stops the watching.
+   */
+  watch(
+    definition: AggregateDefinition,
+    id: string,
+    watcher: (change: AppliedChange) => void,
+  ): () => void {
+    const key = checkAggregateId(definition, id);
+    let watchers = this.#watchers.get(key);
+    if (watchers === undefined) {
+      watchers = new Set();
+      this.#watchers.set(key, watchers);
+    }
+    watchers.add(watcher);
+    return () => {
+      watchers.delete(watcher);
+      if (watchers.size === 0 && this.#watchers.get(key) === watchers) this.#watchers.delete(key);
+    };
   }
 
   /** The definition last used with this repository under `name`. */
