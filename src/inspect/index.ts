@@ -1,7 +1,7 @@
 /**
  * `eventsourcing-kurrentdb/inspect`: watch the library's actors in the Stately inspector through
  * a local server bound to `127.0.0.1` — nothing is sent through a hosted relay — with chosen
- * context and event fields redacted.
+ * fields redacted wherever they occur before any message leaves the process.
  *
  * @module
  */

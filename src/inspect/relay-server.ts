@@ -1,10 +1,15 @@
 /**
  * The local relay between the application's inspector socket and the inspector pages: an HTTP
  * server that serves the bridge page and a WebSocket server that forwards every message a client
- * sends to all other clients, keeping the latest ones to replay to pages that connect later —
- * the protocol of `@statelyai/inspect/server`, which cannot be used itself: it always listens on
- * every interface, its page points at the configured port even when that is 0, and its `stop()`
- * neither waits nor closes open sockets.
+ * sends to all other clients — the protocol of `@statelyai/inspect/server`, which cannot be used
+ * itself: it always listens on every interface, its page points at the configured port even when
+ * that is 0, and its `stop()` neither waits nor closes open sockets.
+ *
+ * A page that connects later is sent, first, the registration (`@xstate.actor`) and the latest
+ * snapshot of every actor still live, however long ago it registered — kept per actor until a
+ * snapshot says it stopped (status `stopped`, `done` or `error`) — and then the latest
+ * `replayLimit` messages about live actors, so it sees the whole running system and what it
+ * did last, never an actor that has stopped.
  *
  * Unlike the package's server it also refuses WebSocket upgrades from web pages of other origins,
  * so a site open in the same browser cannot read the inspected data from `ws://127.0.0.1:<port>`.
@@ -26,7 +31,10 @@ export interface RelayServerOptions {
   readonly port: number;
   /** Inspector UI the bridge page embeds. */
   readonly uiUrl: string;
-  /** How many of the latest messages to replay to a client that connects later. */
+  /**
+   * How many of the latest messages to replay to a client that connects later (after the
+   * registration and latest snapshot of every live actor, which are kept whatever this limit).
+   */
   readonly replayLimit: number;
 }
 
@@ -60,7 +68,8 @@ const GOING_AWAY = 1001;
 /** Starts a relay and resolves once it listens. */
 export async function startRelayServer(options: RelayServerOptions): Promise<RelayServer> {
   const token = randomUUID();
-  const replay: string[] = [];
+  const recent: Relayed[] = [];
+  const live = new Map<string, LiveActor>();
   const sources = new Set<WebSocket>();
   let allowedOrigins = new Set<string>();
   let markSourceReady: () => void = () => undefined;
@@ -99,12 +108,16 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
       ws.once('pong', () => markSourceReady());
       ws.ping();
     } else {
-      for (const message of replay) ws.send(message);
+      for (const message of replayFor(live, recent)) ws.send(message);
     }
     ws.on('message', (data: RawData) => {
       const message = rawToString(data);
-      replay.push(message);
-      if (replay.length > options.replayLimit) replay.shift();
+      const relayed = track(live, message);
+      recent.push(relayed);
+      if (recent.length > options.replayLimit) {
+        const dropped = recent.shift();
+        if (dropped !== undefined) dropped.recent = false;
+      }
       for (const client of wss.clients) {
         if (client !== ws && client.readyState === WebSocket.OPEN) client.send(message);
       }
@@ -153,6 +166,75 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     sourceReady,
     close,
   };
+}
+
+/** A relayed message, as kept for pages that connect later. */
+interface Relayed {
+  readonly text: string;
+  /** The actor the message is about, if it names one. */
+  readonly sessionId: string | undefined;
+  /** Still among the latest `replayLimit` messages. */
+  recent: boolean;
+}
+
+/** What is kept of an actor until it stops. */
+interface LiveActor {
+  registration: Relayed | undefined;
+  snapshot: Relayed | undefined;
+}
+
+/** Snapshot statuses after which an actor processes nothing more. */
+const ENDED = new Set(['stopped', 'done', 'error']);
+
+/** Wraps a message and updates the table of live actors with it. */
+function track(live: Map<string, LiveActor>, text: string): Relayed {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { text, sessionId: undefined, recent: true };
+  }
+  const message = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+    type?: unknown;
+    sessionId?: unknown;
+    snapshot?: { status?: unknown } | null;
+  };
+  const sessionId = typeof message.sessionId === 'string' ? message.sessionId : undefined;
+  const relayed: Relayed = { text, sessionId, recent: true };
+  if (sessionId === undefined) return relayed;
+  if (message.type === '@xstate.actor') {
+    const actor = live.get(sessionId);
+    if (actor === undefined) live.set(sessionId, { registration: relayed, snapshot: undefined });
+    else actor.registration = relayed;
+  } else if (message.type === '@xstate.snapshot') {
+    const status = message.snapshot?.status;
+    if (typeof status === 'string' && ENDED.has(status)) {
+      live.delete(sessionId);
+    } else {
+      const actor = live.get(sessionId);
+      if (actor === undefined) live.set(sessionId, { registration: undefined, snapshot: relayed });
+      else actor.snapshot = relayed;
+    }
+  }
+  return relayed;
+}
+
+/**
+ * What a page that connects now is sent: for every live actor whose registration has left the
+ * latest messages, its registration and latest snapshot (unless that is still among the latest);
+ * then the latest messages, except those about actors that have stopped since.
+ */
+function replayFor(live: ReadonlyMap<string, LiveActor>, recent: readonly Relayed[]): string[] {
+  const messages: string[] = [];
+  for (const actor of live.values()) {
+    if (actor.registration?.recent === true) continue;
+    if (actor.registration !== undefined) messages.push(actor.registration.text);
+    if (actor.snapshot !== undefined && !actor.snapshot.recent) messages.push(actor.snapshot.text);
+  }
+  for (const relayed of recent) {
+    if (relayed.sessionId === undefined || live.has(relayed.sessionId)) messages.push(relayed.text);
+  }
+  return messages;
 }
 
 /** The host part of a URL that reaches `address`; a wildcard address is reached via loopback. */

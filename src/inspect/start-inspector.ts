@@ -1,6 +1,8 @@
 /**
  * `startInspector()`: a Stately inspector for actors running in this process, served from a local
- * relay so nothing leaves the machine. The application side is `@statelyai/inspect`'s own
+ * relay, never a hosted one. The page it serves embeds the inspector UI (by default loaded from
+ * stately.ai) and hands it, inside the browser, every message — with the `sanitize` fields
+ * already redacted here. The application side is `@statelyai/inspect`'s own
  * WebSocket inspector (`createWebSocketInspector`); the server side is {@link startRelayServer},
  * which speaks the protocol of `@statelyai/inspect/server` but binds only the requested address.
  *
@@ -13,9 +15,9 @@ import { DEFAULT_INSPECTOR_UI_URL } from './bridge-page.js';
 import { openBrowser } from './open-browser.js';
 import { startRelayServer } from './relay-server.js';
 import {
-  createDefinitionRedactor,
-  createRedactor,
+  createMessageRedactor,
   type InspectorSanitizeOptions,
+  sanitizedFields,
 } from './sanitize.js';
 
 /** Options of {@link startInspector}. */
@@ -43,7 +45,11 @@ export interface StartInspectorOptions {
    * @defaultValue `'https://stately.ai/inspect'`
    */
   readonly uiUrl?: string;
-  /** Fields replaced by `'[redacted]'` in every context and event sent to the inspector. */
+  /**
+   * Fields replaced by `'[redacted]'` in this process, before any message leaves it: wherever
+   * they occur in contexts, in events sent to actors (and the events nested in them, such as
+   * the command of a lifecycle's `execute`) and in machine definitions' initial context.
+   */
   readonly sanitize?: InspectorSanitizeOptions;
   /** Which inspection events to send at all (passed to `@statelyai/inspect`). */
   readonly filter?: (event: StatelyInspectionEvent) => boolean;
@@ -59,7 +65,8 @@ export interface StartInspectorOptions {
    */
   readonly maxDeferredEvents?: number;
   /**
-   * How many of the latest messages the server replays to a page that connects later.
+   * How many of the latest messages the server replays to a page that connects later, after
+   * the registration and latest snapshot of every actor still live (kept whatever this limit).
    * @defaultValue `200` (as `@statelyai/inspect/server`)
    */
   readonly replayLimit?: number;
@@ -91,16 +98,20 @@ export interface LocalInspector extends AsyncDisposable {
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_REPLAY_LIMIT = 200;
+/** The package's own default depth limit. */
+const DEFAULT_SERIALIZATION_DEPTH_LIMIT = 10;
 /** How long `stop()` waits for a socket that is still connecting before closing anyway. */
 const CONNECT_GRACE_MS = 5_000;
 
 /**
  * Starts a local Stately inspector: an HTTP page and WebSocket relay bound to `127.0.0.1` on a
- * free port, and an inspection observer connected to it. Nothing is sent off the machine.
+ * free port, and an inspection observer connected to it. The server sends nothing off the
+ * machine; a page opened on it hands the messages to the UI it embeds (see `uiUrl`), so name in
+ * `sanitize.fields` whatever must not reach that UI.
  *
  * @example
  * ```ts
- * const inspector = await startInspector({ sanitize: { contextFields: ['owner.email'] } });
+ * const inspector = await startInspector({ sanitize: { fields: ['owner.email'] } });
  * console.log(`Inspector: ${inspector.url}`);
  * const actor = createActor(machine, { inspect: inspector.inspect }).start();
  * // …
@@ -121,17 +132,17 @@ export async function startInspector(options: StartInspectorOptions = {}): Promi
 
   let inspector: ReturnType<typeof createWebSocketInspector>;
   try {
-    const contextFields = options.sanitize?.contextFields ?? [];
-    const eventFields = options.sanitize?.eventFields ?? [];
+    const fields = sanitizedFields(options.sanitize);
     inspector = createWebSocketInspector({
       url: relay.sourceUrl,
-      ...(contextFields.length > 0
+      ...(fields.length > 0
         ? {
-            sanitizeContext: createRedactor(contextFields),
-            serialize: createDefinitionRedactor(contextFields),
+            serialize: createMessageRedactor(
+              fields,
+              options.serializationDepthLimit ?? DEFAULT_SERIALIZATION_DEPTH_LIMIT,
+            ),
           }
         : {}),
-      ...(eventFields.length > 0 ? { sanitizeEvent: createRedactor(eventFields) } : {}),
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.serializationDepthLimit !== undefined
         ? { serializationDepthLimit: options.serializationDepthLimit }
