@@ -32,7 +32,7 @@ describe('the Stately inspector of an application', () => {
       const isEvent = (type: string) => (m: unknown) =>
         (m as Message).type === '@xstate.event' && (m as Message).event?.type === type;
       const command = (await client.waitFor(isEvent('execute'), 5_000)) as Message;
-      expect(command.event?.command).toEqual({ type: 'register', name: 'Fido' });
+      expect(command.event?.command).toEqual({ type: 'register', name: REDACTED });
       const applied = (await client.waitFor(isEvent('TrickAdded'), 5_000)) as Message;
       expect(applied.event).toEqual({ type: 'TrickAdded', trick: 'sit' });
       const snapshot = (await client.waitFor(
