@@ -12,7 +12,10 @@
  *    plain reducer fold (so the cost of XState itself shows);
  * 4. the same rehydration from a snapshot vs a full replay (the snapshot side averaged over 10
  *    cold loads per operation);
- * 5. heap per cached aggregate (live and passivated), in a child `node --expose-gc`.
+ * 5. heap per cached aggregate (live and passivated), in a child `node --expose-gc`;
+ * 6. commands on one aggregate, one at a time, through an aggregate actor spawned by a parent
+ *    machine (`fromAggregate`: the parent sends each command with `sendTo` and waits for its
+ *    reply) vs `execute` on the repository's actor.
  *
  * As in `recorder-bench.ts`, the sides take turns operation by operation (for the concurrent
  * measurement, chunk by chunk), the side going first rotating every turn; each run adds up each
@@ -24,8 +27,23 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FORWARDS, jsonEvent, KurrentDBClient, NO_STREAM, START } from '@kurrent/kurrentdb-client';
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import {
+  type Actor,
+  type AnyMachineSnapshot,
+  createActor,
+  initialTransition,
+  sendTo,
+  setup,
+  spawnChild,
+  transition,
+  waitFor,
+} from 'xstate';
 import { Application } from '../../src/application/application.js';
+import {
+  type AggregateLogicSnapshot,
+  type AggregateReplyEvent,
+  fromAggregate,
+} from '../../src/application/from-aggregate.js';
 import type { StoredEvent } from '../../src/core/stored-event.js';
 import type { AggregateActor } from '../../src/runtime/aggregate/aggregate-actor.js';
 import { Counter, counterMachine } from '../support/counter.js';
@@ -240,6 +258,88 @@ function sequentialContest(app: Application, client: KurrentDBClient): Contest {
       { label: 'get + execute / appendToStream', numerator: 2, denominator: 1, target: 0 },
     ],
   };
+}
+
+/**
+ * A parent machine that spawns the Counter `id` as an aggregate actor (`fromAggregate`), sends
+ * each `increment` it gets to the child with `sendTo`, and hands the reply (`aggregate.executed`
+ * / `aggregate.rejected`) to `onReply`. Targetless transitions: the parent's own cost stays the
+ * least a machine adds (a two-state idle/waiting parent measured 0.78–0.84 instead of 0.86–0.87);
+ * the bench sends the next command only after the reply.
+ */
+function counterParent(
+  app: Application,
+  id: string,
+  onReply: (reply: AggregateReplyEvent<typeof counterMachine>) => void,
+) {
+  return setup({
+    types: {
+      events: {} as typeof INCREMENT | AggregateReplyEvent<typeof counterMachine>,
+    },
+    actors: { counter: fromAggregate(app, Counter) },
+  }).createMachine({
+    entry: spawnChild('counter', { id: 'counter', input: { id } }),
+    on: {
+      increment: { actions: sendTo('counter', INCREMENT) },
+      'aggregate.executed': { actions: ({ event }) => onReply(event) },
+      'aggregate.rejected': { actions: ({ event }) => onReply(event) },
+    },
+  });
+}
+
+/**
+ * Sequential commands through a spawned aggregate actor vs `execute` on the repository's actor.
+ * `stop` stops the last parent started.
+ */
+function actorsContest(app: Application): { contest: Contest; stop: () => void } {
+  let parent: Actor<ReturnType<typeof counterParent>> | undefined;
+  const stop = () => {
+    parent?.stop();
+    parent = undefined;
+  };
+  const contest: Contest = {
+    items: 1,
+    turns: SEQUENTIAL_COMMANDS,
+    sides: [
+      {
+        label: 'fromAggregate actor (sendTo → reply)',
+        start: async () => {
+          stop();
+          const { aggregateId } = await startedCounter(app);
+          let settle: ((reply: AggregateReplyEvent<typeof counterMachine>) => void) | undefined;
+          const started = createActor(
+            counterParent(app, aggregateId, (reply) => settle?.(reply)),
+          ).start();
+          parent = started;
+          const child = started.getSnapshot().children.counter;
+          if (child === undefined) throw new Error('no spawned counter');
+          await waitFor(child, (s) => (s as AggregateLogicSnapshot).phase === 'ready');
+          return () =>
+            timed(async () => {
+              const reply = await new Promise<AggregateReplyEvent<typeof counterMachine>>(
+                (resolve) => {
+                  settle = resolve;
+                  started.send(INCREMENT);
+                },
+              );
+              if (reply.type !== 'aggregate.executed') throw reply.error;
+            });
+        },
+      },
+      {
+        label: 'actor.execute',
+        start: async () => {
+          const { aggregateId } = await startedCounter(app);
+          const actor = await app.repository.get(Counter, aggregateId);
+          return () => timed(() => actor.execute(INCREMENT));
+        },
+      },
+    ],
+    ratios: [
+      { label: 'fromAggregate actor / actor.execute', numerator: 0, denominator: 1, target: 0.9 },
+    ],
+  };
+  return { contest, stop };
 }
 
 /** Runs `WORKERS` workers; worker `w` does `perWorker` calls of `work(w, its call count)`. */
@@ -485,12 +585,13 @@ async function measureHeap(uri: string | undefined): Promise<HeapResult | undefi
   return line === undefined ? undefined : (JSON.parse(line) as HeapResult);
 }
 
-export type AggregateScenario = 'commands' | 'concurrent' | 'rehydrate' | 'heap';
+export type AggregateScenario = 'commands' | 'concurrent' | 'rehydrate' | 'heap' | 'actors';
 export const AGGREGATE_SCENARIOS: readonly AggregateScenario[] = [
   'commands',
   'concurrent',
   'rehydrate',
   'heap',
+  'actors',
 ];
 
 export async function benchAggregates(
@@ -536,6 +637,21 @@ export async function benchAggregates(
       );
     }
     if (scenarios.includes('heap')) heap = await measureHeap(uri);
+    if (scenarios.includes('actors')) {
+      const { contest, stop } = actorsContest(app);
+      try {
+        results.push(
+          await measure(
+            `${SEQUENTIAL_COMMANDS} commands on one aggregate, sequential, through a spawned actor`,
+            'commands/s',
+            runs,
+            contest,
+          ),
+        );
+      } finally {
+        stop();
+      }
+    }
   } finally {
     for (const a of apps) await a.close();
     await client.dispose();

@@ -4,10 +4,10 @@
  * ratio against the raw official client measured in the same run on the same server.
  *
  * Optional arguments select sections: `server`, `recorders`, `aggregates`, `projections`,
- * `cluster`, or
- * scenarios of the aggregates (`aggregates:commands`, `aggregates:concurrent`,
- * `aggregates:rehydrate`, `aggregates:heap`) and of the projections (`projections:catchup`,
- * `projections:heap`); e.g. `node dist/test/bench/main.js aggregates:rehydrate`.
+ * `cluster`, or scenarios of the aggregates (`aggregates:commands`, `aggregates:concurrent`,
+ * `aggregates:rehydrate`, `aggregates:heap`, `aggregates:actors`) and of the projections
+ * (`projections:catchup`, `projections:heap`); e.g.
+ * `node dist/test/bench/main.js aggregates:rehydrate`.
  */
 import { cpus } from 'node:os';
 import { startKurrentDBTestServer } from '../../src/testing/test-server/start-test-server.js';
