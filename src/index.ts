@@ -122,6 +122,9 @@ export {
   Transcoder,
   type Transcoding,
 } from './core/transcoder.js';
+/* Diagrams: state machines as Mermaid text */
+export { type DiagramSource, isDiagramSource } from './diagram/machine-graph.js';
+export { type ToMermaidOptions, toMermaid } from './diagram/to-mermaid.js';
 export {
   AggregateActor,
   type ExecuteOptions,

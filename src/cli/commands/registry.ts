@@ -5,7 +5,8 @@
  */
 import type { CliCommand } from '../cli-command.js';
 import { demoCommand } from './demo.js';
+import { diagramCommand } from './diagram.js';
 import { testServerCommand } from './test-server.js';
 
 /** The commands `eventsourcing-kurrentdb` knows. */
-export const COMMANDS: readonly CliCommand[] = [demoCommand, testServerCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, diagramCommand, testServerCommand];
