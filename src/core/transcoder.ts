@@ -65,88 +65,32 @@
  *
  * @module
  */
-import { Buffer } from 'node:buffer';
+import { BUILT_IN_DECODERS, encodeBuiltIn } from './built-in-transcodings.js';
 import { ConfigurationError, ProgrammingError } from './errors.js';
+import { constructorName, isPlainArray, isPlainJson, isPlainObject } from './plain-json.js';
+import { isTagged, type Tagged, tagged } from './tagged-value.js';
+import {
+  type DecodeContext,
+  describe,
+  type EncodeContext,
+  errorMessage,
+  formatPath,
+  Label,
+  refuse,
+} from './transcode-path.js';
+import {
+  type AnyTranscoding,
+  BUILT_IN_TRANSCODING_NAMES,
+  nonFiniteNumbers,
+  type Transcoding,
+} from './transcoding.js';
 
-/** How values of one kind are written: a `_type_` name and the conversion to and from `_data_`. */
-export interface Transcoding<T = unknown> {
-  /** The `_type_` tag. Must not be a built-in name (ConfigurationError). */
-  readonly name: string;
-  /**
-   * The class whose instances it encodes (matched with `instanceof`, checked before built-ins;
-   * never matches plain objects or arrays), or …
-   */
-  readonly type?: abstract new (
-    ...args: never[]
-  ) => T;
-  /** … a predicate (one of `type` / `is` is required; with both, both must match). */
-  readonly is?: (value: unknown) => value is T;
-  /** To a value the transcoder can encode (it is transcoded recursively). */
-  encode(value: T): unknown;
-  /** From the decoded `_data_` back to the value. */
-  decode(data: unknown): T;
-}
-
-/** A transcoding of any type: what a list of transcodings of different types holds. */
-// biome-ignore lint/suspicious/noExplicitAny: each element has its own value type
-export type AnyTranscoding = Transcoding<any>;
-
-/** The `_type_` names that are always registered (and can't be used by a {@link Transcoding}). */
-export const BUILT_IN_TRANSCODING_NAMES: readonly string[] = Object.freeze([
-  'datetime_iso',
-  'bigint_str',
-  'map',
-  'set',
-  'bytes_base64',
-  'url',
-  'object',
-]);
-
-/**
- * `NaN`, `Infinity` and `-Infinity` as `{"_type_":"float","_data_":"NaN" | "Infinity" | "-Infinity"}`.
- * Not registered by default (a non-finite number is usually a bug): `new Transcoder([nonFiniteNumbers])`.
- */
-export const nonFiniteNumbers: Transcoding<number> = Object.freeze({
-  name: 'float',
-  is: (value: unknown): value is number => typeof value === 'number' && !Number.isFinite(value),
-  encode: (value: number): string =>
-    Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity',
-  decode(data: unknown): number {
-    if (data === 'NaN') return Number.NaN;
-    if (data === 'Infinity') return Number.POSITIVE_INFINITY;
-    if (data === '-Infinity') return Number.NEGATIVE_INFINITY;
-    throw new TypeError(`expected "NaN", "Infinity" or "-Infinity", got ${describe(data)}`);
-  },
-});
-
-/** A path segment: a property key, an array index, or a label such as `<map key>`. */
-type Segment = string | number | Label;
-
-class Label {
-  constructor(readonly text: string) {}
-}
-
-const MAP_KEY = new Label('<map key>');
-const MAP_VALUE = new Label('<map value>');
-const SET_VALUE = new Label('<set value>');
-
-interface EncodeContext {
-  readonly what: string;
-  readonly path: Segment[];
-  /** The objects on the current path, each with the path length where it was entered. */
-  readonly ancestors: Map<object, number>;
-}
-
-interface DecodeContext {
-  readonly path: Segment[];
-}
-
-type Tagged = { _type_: string; _data_: unknown };
-
-const tagged = (name: string, data: unknown): Tagged => ({ _type_: name, _data_: data });
-
-/** Deeper than this, the fast check gives up and the full walk (which reports cycles) runs. */
-const MAX_FAST_DEPTH = 100;
+export {
+  type AnyTranscoding,
+  BUILT_IN_TRANSCODING_NAMES,
+  nonFiniteNumbers,
+  type Transcoding,
+} from './transcoding.js';
 
 const sealed = new WeakSet<Transcoder>();
 
@@ -391,38 +335,8 @@ export class Transcoder {
       return out;
     }
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === Date.prototype) {
-      const date = value as Date;
-      if (Number.isNaN(date.getTime())) refuse(ctx, 'an invalid Date', '');
-      return tagged('datetime_iso', date.toISOString());
-    }
-    if (proto === Map.prototype) {
-      const out: unknown[] = [];
-      for (const [key, item] of value as ReadonlyMap<unknown, unknown>) {
-        ctx.path.push(MAP_KEY);
-        const k = this.#convert(key, ctx);
-        ctx.path.pop();
-        ctx.path.push(MAP_VALUE);
-        const v = this.#convert(item, ctx);
-        ctx.path.pop();
-        out.push([k, v]);
-      }
-      return tagged('map', out);
-    }
-    if (proto === Set.prototype) {
-      const out: unknown[] = [];
-      ctx.path.push(SET_VALUE);
-      for (const item of value as ReadonlySet<unknown>) out.push(this.#convert(item, ctx));
-      ctx.path.pop();
-      return tagged('set', out);
-    }
-    if (value instanceof Uint8Array) {
-      return tagged(
-        'bytes_base64',
-        Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'),
-      );
-    }
-    if (proto === URL.prototype) return tagged('url', (value as URL).href);
+    const builtIn = encodeBuiltIn(value, proto, ctx, (item) => this.#convert(item, ctx));
+    if (builtIn !== undefined) return builtIn;
     const name = constructorName(proto);
     if (ArrayBuffer.isView(value)) {
       return refuse(
@@ -562,163 +476,6 @@ export class Transcoder {
   }
 }
 
-// --- the fast check ---
-
-/**
- * True when `value` is plain JSON that native `JSON.stringify` writes exactly as the transcoder
- * does: no transcoded value, nothing to refuse, no escape, no symbol key, not too deep. Reads
- * only; `false` sends the value to the full walk (which decides, and names the path).
- */
-function isPlainJson(
-  value: unknown,
-  depth: number,
-  predicates: readonly Transcoding<unknown>[] | undefined,
-): boolean {
-  if (predicates !== undefined) {
-    for (const t of predicates) if ((t.is as (value: unknown) => boolean)(value)) return false;
-  }
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object': {
-      if (value === null) return true;
-      if (depth >= MAX_FAST_DEPTH) return false;
-      if (Array.isArray(value)) {
-        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          if (item === undefined || !isPlainJson(item, depth + 1, predicates)) return false;
-        }
-        return true;
-      }
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) return false;
-      const record = value as Readonly<Record<string, unknown>>;
-      let defined = 0;
-      for (const key in record) {
-        const item = record[key];
-        if (item === undefined) continue;
-        defined++;
-        if (!isPlainJson(item, depth + 1, predicates)) return false;
-      }
-      if (defined === 2 && record._type_ !== undefined && record._data_ !== undefined) {
-        return false; // may need the escape
-      }
-      // The one allocation (an empty array, usually): JSON would drop symbol keys silently.
-      return Object.getOwnPropertySymbols(record).length === 0;
-    }
-    default:
-      return false;
-  }
-}
-
-// --- built-in decoders ---
-
-const ISO_DATE_TIME =
-  /^(?:\d{4}|[+-]\d{6})-\d{2}-\d{2}(?:(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?)?$/;
-const DECIMAL = /^-?\d+$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-const BUILT_IN_DECODERS: ReadonlyMap<string, (data: unknown) => unknown> = new Map<
-  string,
-  (data: unknown) => unknown
->([
-  [
-    'datetime_iso',
-    (data) => {
-      const match = typeof data === 'string' ? ISO_DATE_TIME.exec(data) : null;
-      if (match === null) throw new TypeError(`expected an ISO 8601 string, got ${describe(data)}`);
-      // A date-time without an offset is UTC (JavaScript would read it as local time).
-      const date = new Date(
-        match[1] !== undefined && match[2] === undefined ? `${data}Z` : match[0],
-      );
-      if (Number.isNaN(date.getTime())) throw new TypeError(`invalid date ${describe(data)}`);
-      return date;
-    },
-  ],
-  [
-    'bigint_str',
-    (data) => {
-      if (typeof data !== 'string' || !DECIMAL.test(data)) {
-        throw new TypeError(`expected a decimal integer string, got ${describe(data)}`);
-      }
-      return BigInt(data);
-    },
-  ],
-  [
-    'map',
-    (data) => {
-      if (!Array.isArray(data))
-        throw new TypeError(`expected an array of pairs, got ${describe(data)}`);
-      const map = new Map<unknown, unknown>();
-      for (const pair of data) {
-        if (!Array.isArray(pair) || pair.length !== 2) {
-          throw new TypeError(`expected [key, value] pairs, got ${describe(pair)}`);
-        }
-        map.set(pair[0], pair[1]);
-      }
-      return map;
-    },
-  ],
-  [
-    'set',
-    (data) => {
-      if (!Array.isArray(data)) throw new TypeError(`expected an array, got ${describe(data)}`);
-      return new Set(data);
-    },
-  ],
-  [
-    'bytes_base64',
-    (data) => {
-      if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data)) {
-        throw new TypeError(`expected a padded standard base64 string, got ${describe(data)}`);
-      }
-      return new Uint8Array(Buffer.from(data, 'base64'));
-    },
-  ],
-  [
-    'url',
-    (data) => {
-      if (typeof data !== 'string')
-        throw new TypeError(`expected a URL string, got ${describe(data)}`);
-      return new URL(data);
-    },
-  ],
-]);
-
-// --- helpers ---
-
-function isPlainArray(value: object): boolean {
-  if (!Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  // An array of another realm is not an instance of this realm's Array, but a subclass is.
-  return proto === Array.prototype || !Object.prototype.isPrototypeOf.call(Array.prototype, value);
-}
-
-function isPlainObject(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return true;
-  // A plain object of another realm: its prototype is that realm's Object.prototype.
-  return (
-    typeof proto === 'object' &&
-    Object.getPrototypeOf(proto) === null &&
-    constructorName(proto) === 'Object' &&
-    !(value instanceof Object)
-  );
-}
-
-/** Exactly the two own members `_type_` and `_data_` (the caller checked `_type_` is a string). */
-function isTagged(record: Readonly<Record<string, unknown>>): boolean {
-  if (!Object.hasOwn(record, '_type_') || !Object.hasOwn(record, '_data_')) return false;
-  if (record._data_ === undefined) return false;
-  let count = 0;
-  for (const key in record) if (Object.hasOwn(record, key) && ++count > 2) return false;
-  return count === 2;
-}
-
 /** `out[key] = value`, even for the key `__proto__` (which an assignment would not create). */
 function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
@@ -731,56 +488,6 @@ function setOwn(out: Record<string, unknown>, key: string, value: unknown): void
   } else {
     out[key] = value;
   }
-}
-
-function constructorName(proto: unknown): string | undefined {
-  try {
-    if (typeof proto !== 'object' || proto === null || !Object.hasOwn(proto, 'constructor')) {
-      return undefined;
-    }
-    const ctor: unknown = (proto as { constructor?: unknown }).constructor;
-    return typeof ctor === 'function' && ctor.name !== '' ? ctor.name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function refuse(ctx: EncodeContext, found: string, hint: string): never {
-  throw new ProgrammingError(
-    `Can't encode ${ctx.what}: found ${found} at ${formatPath(ctx.path)}${hint}`,
-  );
-}
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-function formatSegment(segment: Segment): string {
-  if (typeof segment === 'number') return `[${segment}]`;
-  if (typeof segment === 'string') {
-    return IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-  }
-  return segment.text;
-}
-
-/** `.tags[2]`, `.owners<map value>`; "the top level" for the value itself; long paths cut. */
-function formatPath(path: readonly Segment[]): string {
-  if (path.length === 0) return 'the top level';
-  if (path.length <= 24) return path.map(formatSegment).join('');
-  const head = path.slice(0, 12).map(formatSegment).join('');
-  const tail = path.slice(-8).map(formatSegment).join('');
-  return `${head}…(${path.length - 20} more)…${tail}`;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  }
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The built-in transcodings only. Shared: registering on it throws a ProgrammingError. */
