@@ -7,7 +7,8 @@
  *
  * A page that connects later is sent, first, the registration (`@xstate.actor`) and the latest
  * snapshot of every actor still live, however long ago it registered — kept per actor until a
- * snapshot says it stopped (status `stopped`, `done` or `error`) — and then the latest
+ * snapshot says it stopped (status `stopped`, `done` or `error`), with its diagram if the source
+ * knows it (`diagramOf`) — and then the latest
  * `replayLimit` messages about live actors, so it sees the whole running system and what it
  * did last, never an actor that has stopped.
  *
@@ -21,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { bridgePage } from './bridge-page.js';
+import { bridgePage, DIAGRAM_MESSAGE_TYPE } from './bridge-page.js';
 
 /** How the relay listens and what it keeps. */
 export interface RelayServerOptions {
@@ -36,6 +37,12 @@ export interface RelayServerOptions {
    * registration and latest snapshot of every live actor, which are kept whatever this limit).
    */
   readonly replayLimit: number;
+  /**
+   * The Mermaid diagram of a registered actor's machine, if known: asked once per `@xstate.actor`
+   * message a source sends; the answer is sent to the pages right after it (and kept, with the
+   * registration, for pages that connect later) as a `@eventsourcing.diagram` message.
+   */
+  readonly diagramOf?: (sessionId: string) => string | undefined;
 }
 
 /** A listening relay. */
@@ -110,8 +117,7 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
     } else {
       for (const message of replayFor(live, recent)) ws.send(message);
     }
-    ws.on('message', (data: RawData) => {
-      const message = rawToString(data);
+    const relay = (message: string) => {
       const relayed = track(live, message);
       recent.push(relayed);
       if (recent.length > options.replayLimit) {
@@ -121,6 +127,14 @@ export async function startRelayServer(options: RelayServerOptions): Promise<Rel
       for (const client of wss.clients) {
         if (client !== ws && client.readyState === WebSocket.OPEN) client.send(message);
       }
+      return relayed;
+    };
+    ws.on('message', (data: RawData) => {
+      const relayed = relay(rawToString(data));
+      if (!isSource || !relayed.registration || relayed.sessionId === undefined) return;
+      const mermaid = options.diagramOf?.(relayed.sessionId);
+      if (mermaid === undefined) return;
+      relay(JSON.stringify({ type: DIAGRAM_MESSAGE_TYPE, sessionId: relayed.sessionId, mermaid }));
     });
   });
 
@@ -175,11 +189,15 @@ interface Relayed {
   readonly sessionId: string | undefined;
   /** Still among the latest `replayLimit` messages. */
   recent: boolean;
+  /** An `@xstate.actor` message. */
+  readonly registration?: boolean;
 }
 
 /** What is kept of an actor until it stops. */
 interface LiveActor {
   registration: Relayed | undefined;
+  /** Its `@eventsourcing.diagram` message, sent after the registration. */
+  diagram?: Relayed;
   snapshot: Relayed | undefined;
 }
 
@@ -200,9 +218,13 @@ function track(live: Map<string, LiveActor>, text: string): Relayed {
     snapshot?: { status?: unknown } | null;
   };
   const sessionId = typeof message.sessionId === 'string' ? message.sessionId : undefined;
-  const relayed: Relayed = { text, sessionId, recent: true };
+  const registration = message.type === '@xstate.actor';
+  const relayed: Relayed = { text, sessionId, recent: true, registration };
   if (sessionId === undefined) return relayed;
-  if (message.type === '@xstate.actor') {
+  if (message.type === DIAGRAM_MESSAGE_TYPE) {
+    const actor = live.get(sessionId);
+    if (actor !== undefined) actor.diagram = relayed;
+  } else if (registration) {
     const actor = live.get(sessionId);
     if (actor === undefined) live.set(sessionId, { registration: relayed, snapshot: undefined });
     else actor.registration = relayed;
@@ -229,6 +251,7 @@ function replayFor(live: ReadonlyMap<string, LiveActor>, recent: readonly Relaye
   for (const actor of live.values()) {
     if (actor.registration?.recent === true) continue;
     if (actor.registration !== undefined) messages.push(actor.registration.text);
+    if (actor.diagram !== undefined && !actor.diagram.recent) messages.push(actor.diagram.text);
     if (actor.snapshot !== undefined && !actor.snapshot.recent) messages.push(actor.snapshot.text);
   }
   for (const relayed of recent) {

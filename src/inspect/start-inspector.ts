@@ -11,6 +11,8 @@
 
 import { createWebSocketInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
+import { isDiagramSource } from '../diagram/machine-graph.js';
+import { toMermaid } from '../diagram/to-mermaid.js';
 import { DEFAULT_INSPECTOR_UI_URL } from './bridge-page.js';
 import { openBrowser } from './open-browser.js';
 import { startRelayServer } from './relay-server.js';
@@ -123,11 +125,13 @@ export async function startInspector(options: StartInspectorOptions = {}): Promi
   if (uiUrl.protocol !== 'https:' && uiUrl.protocol !== 'http:') {
     throw new TypeError(`uiUrl must be an http(s) URL, got ${uiUrl.href}`);
   }
+  const diagrams = new Diagrams();
   const relay = await startRelayServer({
     host: options.host ?? DEFAULT_HOST,
     port: options.port ?? 0,
     uiUrl: uiUrl.href,
     replayLimit: options.replayLimit ?? DEFAULT_REPLAY_LIMIT,
+    diagramOf: (sessionId) => diagrams.take(sessionId),
   });
 
   let inspector: ReturnType<typeof createWebSocketInspector>;
@@ -176,10 +180,73 @@ export async function startInspector(options: StartInspectorOptions = {}): Promi
     wsUrl: relay.wsUrl,
     host: relay.host,
     port: relay.port,
-    inspect: inspector.inspect,
+    inspect: withDiagrams(inspector.inspect, diagrams),
     connected: relay.sourceReady,
     stop,
     [Symbol.asyncDispose]: stop,
+  };
+}
+
+/** At most this many diagrams wait for their registration to reach the relay. */
+const MAX_PENDING_DIAGRAMS = 10_000;
+
+/**
+ * The Mermaid text of each registered actor's machine, by session id, from when the observer
+ * sees its `@xstate.actor` event until the relay relays that registration (the package sends it
+ * a moment later). Only state and event names, guards and ids: never context.
+ */
+class Diagrams {
+  readonly #bySession = new Map<string, string>();
+  readonly #byLogic = new WeakMap<object, string | null>();
+
+  /** Notes the diagram of a registered actor whose logic is (or configures) a machine. */
+  register(sessionId: string, logic: unknown): void {
+    if (typeof logic !== 'object' || logic === null) return;
+    let mermaid = this.#byLogic.get(logic);
+    if (mermaid === undefined) {
+      mermaid = diagramOf(logic);
+      this.#byLogic.set(logic, mermaid);
+    }
+    if (mermaid === null) return;
+    if (this.#bySession.size >= MAX_PENDING_DIAGRAMS) {
+      const oldest = this.#bySession.keys().next().value;
+      if (oldest !== undefined) this.#bySession.delete(oldest);
+    }
+    this.#bySession.set(sessionId, mermaid);
+  }
+
+  take(sessionId: string): string | undefined {
+    const mermaid = this.#bySession.get(sessionId);
+    this.#bySession.delete(sessionId);
+    return mermaid;
+  }
+}
+
+function diagramOf(logic: object): string | null {
+  const config = (logic as { config?: unknown }).config;
+  const source = isDiagramSource(logic) ? logic : isDiagramSource(config) ? config : undefined;
+  if (source === undefined) return null;
+  try {
+    return toMermaid(source);
+  } catch {
+    return null;
+  }
+}
+
+/** The observer, noting the diagram of each actor it sees registered first. */
+function withDiagrams(
+  observer: Observer<InspectionEvent>,
+  diagrams: Diagrams,
+): Observer<InspectionEvent> {
+  return {
+    next: (event) => {
+      if (event.type === '@xstate.actor') {
+        diagrams.register(event.actorRef.sessionId, (event.actorRef as { logic?: unknown }).logic);
+      }
+      observer.next?.(event);
+    },
+    error: (error) => observer.error?.(error),
+    complete: () => observer.complete?.(),
   };
 }
 

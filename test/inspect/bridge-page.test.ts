@@ -23,16 +23,32 @@ function runPage(html: string) {
   };
   let onWindowMessage: ((event: unknown) => void) | undefined;
   const sockets: { url: string; onmessage?: (event: { data: string }) => void }[] = [];
+  const element = () => ({
+    hidden: false,
+    dataset: {},
+    addEventListener: () => undefined,
+    append: () => undefined,
+    replaceChildren: () => undefined,
+  });
+  const elements: Record<string, unknown> = {
+    inspector: { ...element(), contentWindow: frame },
+    fallback: element(),
+    actors: element(),
+  };
   vm.runInNewContext(script, {
     document: {
-      getElementById: (id: string) => (id === 'inspector' ? { contentWindow: frame } : null),
+      getElementById: (id: string) => elements[id] ?? null,
+      createElement: element,
     },
+    URLSearchParams,
+    // Timers never fire here: the fallback view stays hidden.
+    setTimeout: () => 0,
     window: {
       addEventListener: (type: string, listener: (event: unknown) => void) => {
         if (type === 'message') onWindowMessage = listener;
       },
     },
-    location: { protocol: 'http:', host: '127.0.0.1:4242' },
+    location: { protocol: 'http:', host: '127.0.0.1:4242', search: '' },
     WebSocket: class {
       onmessage?: (event: { data: string }) => void;
       constructor(readonly url: string) {
@@ -59,7 +75,7 @@ const snapshot = { type: '@xstate.snapshot', sessionId: 'x:1' };
 describe('the bridge page', () => {
   it('targets the hosted UI’s exact origin, never "*"', () => {
     const html = bridgePage(DEFAULT_INSPECTOR_UI_URL);
-    expect(html).toContain('<iframe id="inspector" src="https://stately.ai/inspect"');
+    expect(html).toContain('const UI_URL = "https://stately.ai/inspect";');
     expect(html).toContain('const UI_ORIGIN = "https://stately.ai";');
     expect(html).toContain('postMessage(data, UI_ORIGIN)');
     expect(html).toContain('e.origin !== UI_ORIGIN');
@@ -70,7 +86,7 @@ describe('the bridge page', () => {
   it('derives the origin from another UI URL (scheme, host and port only)', () => {
     const html = bridgePage('http://localhost:3000/inspect/?session=1#x');
     expect(html).toContain('const UI_ORIGIN = "http://localhost:3000";');
-    expect(html).toContain('src="http://localhost:3000/inspect/?session=1#x"');
+    expect(html).toContain('const UI_URL = "http://localhost:3000/inspect/?session=1#x";');
   });
 
   it('is what the inspector serves, for its uiUrl', async () => {

@@ -229,7 +229,7 @@ describe('startInspector', () => {
     expect(inspector.wsUrl).toBe(`ws://127.0.0.1:${inspector.port}`);
 
     const page = await fetch(inspector.url).then((response) => response.text());
-    expect(page).toContain('<iframe id="inspector" src="https://stately.ai/inspect"');
+    expect(page).toContain('const UI_URL = "https://stately.ai/inspect";');
 
     expect(await refused('127.0.0.1', inspector.port)).toBe(false);
     for (const address of otherInterfaceAddresses()) {

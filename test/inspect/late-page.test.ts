@@ -102,8 +102,12 @@ describe('a page that connects late', () => {
     }
     const stoppedIds = new Set(stopped.map((actor) => actor.sessionId));
     expect(replay.filter((m) => stoppedIds.has(m.sessionId))).toEqual([]);
-    // The kept state is two messages per live actor, then the latest (live) messages.
-    expect(replay.length).toBeLessThanOrEqual(2 * live.length + 200);
+    // The kept state is three messages per live actor (registration, diagram, snapshot), then
+    // the latest (live) messages.
+    expect(replay.filter((m) => (m.type as string) === '@eventsourcing.diagram')).toHaveLength(
+      live.length,
+    );
+    expect(replay.length).toBeLessThanOrEqual(3 * live.length + 200);
     // The latest buffered messages come last, in order: the last live actor's history.
     const lastLive = live.at(-1) as AnyActorRef;
     const tail = replay.slice(-3).map((m) => [m.type, m.sessionId]);
