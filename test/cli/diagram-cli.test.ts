@@ -1,6 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BankAccount, Dog } from '../../machines/index.js';
@@ -9,9 +9,8 @@ import { COMMANDS } from '../../src/cli/commands/registry.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { toMermaid } from '../../src/diagram/to-mermaid.js';
 import { parseMermaid } from '../diagram/mermaid-syntax.js';
+import { ensureBuilt, mainJs, root } from '../support/built-cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const mainJs = join(root, 'dist', 'src', 'cli', 'main.js');
 // Inside the repository, so that the modules written here resolve `xstate` from node_modules.
 const dir = join(root, '.tmp', `diagram-cli-${randomUUID()}`);
 
@@ -33,30 +32,6 @@ function moduleFile(name: string, source: string): string {
   const path = join(dir, name);
   writeFileSync(path, source);
   return path;
-}
-
-function newestSourceTime(folder: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds `dist/` when it is missing or older than the sources, as the test-server CLI test does. */
-function ensureBuilt(): void {
-  const newest = Math.max(
-    newestSourceTime(join(root, 'src')),
-    newestSourceTime(join(root, 'machines')),
-  );
-  if (existsSync(mainJs) && statSync(mainJs).mtimeMs >= newest) return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
-  } catch (error) {
-    if (!existsSync(mainJs)) throw error;
-  }
 }
 
 /** Runs the built binary. */

@@ -1,37 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { jsonEvent, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..');
-const mainJs = join(root, 'dist', 'src', 'cli', 'main.js');
-
-function newestSourceTime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceTime(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Builds `dist/` when it is missing or older than the sources (CI builds it in `npm ci`). Type
- * errors elsewhere in the project do not stop tsc from emitting, so only a missing output fails.
- */
-function ensureBuilt(): void {
-  const stale =
-    !existsSync(mainJs) || statSync(mainJs).mtimeMs < newestSourceTime(join(root, 'src'));
-  if (!stale) return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
-  } catch (error) {
-    if (!existsSync(mainJs)) throw error;
-  }
-}
+import { ensureBuilt, mainJs, root } from '../support/built-cli.js';
 
 interface Run {
   readonly child: ChildProcess;
