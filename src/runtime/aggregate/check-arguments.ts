@@ -95,18 +95,3 @@ export function checkExecuteOptions(options: unknown, where: string): void {
     );
   }
 }
-
-/**
- * @throws ProgrammingError unless `command` is an object with a non-empty string `type`.
- */
-export function checkCommandShape(command: unknown, where: string): void {
-  if (typeof command !== 'object' || command === null || Array.isArray(command)) {
-    throw new ProgrammingError(
-      `${where}: a command must be an object with a string type, got ${describeValue(command)}`,
-    );
-  }
-  const problem = notANameBecause((command as { type?: unknown }).type);
-  if (problem !== undefined) {
-    throw new ProgrammingError(`${where}: the command's type ${problem}`);
-  }
-}
