@@ -16,7 +16,7 @@
  */
 import type { Observable } from 'rxjs';
 import { BehaviorSubject, concatMap, lastValueFrom, Subject, takeUntil } from 'rxjs';
-import type { Actor } from 'xstate';
+import type { Actor, AnyActorRef } from 'xstate';
 import { createActor } from 'xstate';
 import { projectionLifecycleMachine } from '../../machines/projection-lifecycle.js';
 import { Environment, type EnvironmentValues } from '../core/environment.js';
@@ -98,6 +98,17 @@ export interface ProjectionRunnerOptions<
   readonly progressLine?: boolean | 'auto';
   /** An XState inspection observer for the runner's lifecycle actor. */
   readonly inspect?: InspectObserver;
+  /**
+   * Aggregate definitions to decode events with, before the application's (`aggregates` of its
+   * class, then those its repository has met): name them when the runner starts in a process
+   * that has not used them yet.
+   */
+  readonly aggregates?: readonly AggregateDefinition[];
+  /**
+   * An actor the runner's lifecycle actor is made a child of (so it joins that actor's system and
+   * its inspection); `inspect` is then ignored.
+   */
+  readonly parent?: AnyActorRef;
 }
 
 /** Options of {@link ProjectionRunner.wait}. */
@@ -179,7 +190,11 @@ export class ProjectionRunner<
     this.lifecycle = createActor(projectionLifecycleMachine, {
       id: `projection:${this.projection.name}`,
       input: { projection: this.projection.name, application: this.application.name },
-      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+      ...(options.parent !== undefined
+        ? { parent: options.parent }
+        : options.inspect === undefined
+          ? {}
+          : { inspect: options.inspect }),
     }).start();
     this.#progress = new BehaviorSubject<ProjectionProgress>({
       state: 'connecting',
@@ -224,7 +239,7 @@ export class ProjectionRunner<
     await this.#current?.catch(() => undefined);
     await this.#loop;
     this.#stopProgressLine();
-    if (this.#error === undefined) {
+    if (this.#error === undefined && this.lifecycle.getSnapshot().status === 'active') {
       this.lifecycle.send({ type: 'stop' });
       this.#publish({ state: 'stopped' });
     }
@@ -402,7 +417,9 @@ export class ProjectionRunner<
   readonly #definitionOf = (name: string): AggregateDefinition | undefined => {
     let definition = this.#definitions.get(name);
     if (definition === undefined) {
-      definition = this.application.aggregateDefinition(name);
+      definition =
+        this.#options.aggregates?.find((d) => d.name === name) ??
+        this.application.aggregateDefinition(name);
       if (definition !== undefined) this.#definitions.set(name, definition);
     }
     return definition;
