@@ -51,6 +51,12 @@ export {
   PERSISTENCE_MODULE,
   PERSISTENCE_MODULES,
 } from './application/persistence.js';
+/* Process managers */
+export {
+  type ProcessInstanceState,
+  ProcessRunner,
+  type ProcessRunnerOptions,
+} from './application/process-runner.js';
 export {
   type ProjectionProgress,
   ProjectionRunner,
@@ -98,6 +104,7 @@ export {
   TimeoutError,
   WaitInterruptedError,
 } from './core/errors.js';
+export type { ProcessInstanceRecord, ProcessStore } from './core/process-store.js';
 export type { StandardSchemaV1 } from './core/standard-schema.js';
 export type { SubscriptionSource } from './core/stoppable-subscription.js';
 export { StoppableSubscription } from './core/stoppable-subscription.js';
@@ -142,6 +149,26 @@ export {
 } from './runtime/aggregate/define-aggregate.js';
 export { SCHEMA_VERSION } from './runtime/aggregate/event-codec.js';
 export { type GetOptions, Repository } from './runtime/aggregate/repository.js';
+export {
+  defineProcess,
+  type ProcessDefinition,
+  type ProcessInput,
+  type ProcessOptions,
+  type UpstreamEvent,
+  type UpstreamEventOf,
+} from './runtime/process/define-process.js';
+export {
+  MAX_COMMANDS_PER_STEP,
+  type ProcessReplyEvent,
+  type ProcessStepReport,
+} from './runtime/process/process-engine.js';
+export type { DurableTimer } from './runtime/process/process-step.js';
+export {
+  type CommandRequest,
+  PROCESS_COMMAND,
+  type ProcessCommandEvent,
+  sendCommand,
+} from './runtime/process/send-command.js';
 export {
   type EventHandler,
   type HandlersOf,
