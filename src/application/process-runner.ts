@@ -33,7 +33,7 @@ import type { DurableTimer } from '../runtime/process/process-step.js';
 import { Projection } from '../runtime/projection/projection.js';
 import type { Application, ApplicationOptions } from './application.js';
 import type { ViewModule, ViewOption } from './create-view.js';
-import { mirrorProcess, mirrorRoot, type ProcessMirror } from './process-mirror.js';
+import { mirrorProcess, type ProcessMirror } from './process-mirror.js';
 import {
   type ProjectionProgress,
   ProjectionRunner,
@@ -105,7 +105,9 @@ export class ProcessRunner<A extends Application = Application> implements Async
         ? new application(options.env === undefined ? {} : { env: options.env })
         : application;
     const inspect = options.inspect;
-    const root = inspect === undefined ? undefined : mirrorRoot(definition, inspect);
+    const mirror =
+      inspect === undefined ? undefined : mirrorProcess(this.application, definition, inspect);
+    const root = mirror?.root;
     let engine: ProcessEngine | undefined;
     const runner = this;
     const app = this.application;
@@ -151,12 +153,8 @@ export class ProcessRunner<A extends Application = Application> implements Async
     this.#engine = engine as unknown as ProcessEngine;
     this.store = this.#runner.view;
     this.viewModule = this.#runner.viewModule;
-    this.#mirror =
-      root === undefined ? undefined : mirrorProcess(this.application, definition, root);
-    if (this.#mirror !== undefined) {
-      const mirror = this.#mirror;
-      this.#steps.subscribe((report) => mirror.step(report));
-    }
+    this.#mirror = mirror;
+    if (mirror !== undefined) this.#steps.subscribe((report) => mirror.step(report));
     if (options.start !== false) this.start();
   }
 
