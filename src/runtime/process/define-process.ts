@@ -109,7 +109,7 @@ export function defineProcess<M extends AnyStateMachine>(
   const { name, machine, topics, correlate, aggregates } = options;
   if (typeof name !== 'string' || !/^[A-Za-z_][\w$-]*$/.test(name)) {
     throw new ConfigurationError(
-      `Process name ${describeValue(name)} must be a non-empty identifier without dots that does not start with '$'`,
+      `Process name ${shown(name)} must be a non-empty identifier without dots that does not start with '$'`,
     );
   }
   const isMachine =
@@ -131,13 +131,13 @@ export function defineProcess<M extends AnyStateMachine>(
   for (const topic of topics) {
     if (typeof topic !== 'string' || !/^[^.$][^.]*\.[^.]+$/.test(topic)) {
       throw new ConfigurationError(
-        `Process '${name}': topic ${describeValue(topic)} is not '<Aggregate>.<Event>'`,
+        `Process '${name}': topic ${shown(topic)} is not '<Aggregate>.<Event>'`,
       );
     }
   }
   if (typeof correlate !== 'function') {
     throw new ConfigurationError(
-      `Process '${name}': correlate is ${describeValue(correlate)}, not a function of an upstream event`,
+      `Process '${name}': correlate is ${shown(correlate)}, not a function of an upstream event`,
     );
   }
   if (!Array.isArray(aggregates)) {
@@ -171,6 +171,10 @@ export function defineProcess<M extends AnyStateMachine>(
     aggregateNamed: (aggregateName) => byName.get(aggregateName),
   };
 }
+
+/** A value for an error message: a string quoted as it is, anything else described. */
+const shown = (value: unknown): string =>
+  typeof value === 'string' ? `'${value}'` : describeValue(value);
 
 /** Checks that `value` is a process definition (for runners given one from JavaScript). */
 export function checkProcessDefinition(value: unknown, where: string): ProcessDefinition {
