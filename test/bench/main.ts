@@ -4,7 +4,7 @@
  * ratio against the raw official client measured in the same run on the same server.
  *
  * Optional arguments select sections: `server`, `recorders`, `aggregates`, `projections`,
- * `cluster`, or scenarios of the aggregates (`aggregates:commands`, `aggregates:concurrent`,
+ * `cluster`, `processes`, or scenarios of the aggregates (`aggregates:commands`, `aggregates:concurrent`,
  * `aggregates:rehydrate`, `aggregates:heap`, `aggregates:actors`) and of the projections
  * (`projections:catchup`, `projections:heap`); e.g.
  * `node dist/test/bench/main.js aggregates:rehydrate`.
@@ -18,6 +18,7 @@ import {
   formatAggregateReport,
 } from './aggregate-bench.js';
 import { benchCluster, formatClusterReport } from './cluster-bench.js';
+import { benchProcesses, formatProcessReport } from './process-bench.js';
 import {
   benchProjections,
   formatProjectionReport,
@@ -52,7 +53,11 @@ if (selected('server')) {
 
 const external = process.env.KURRENTDB_URI;
 // The shared server serves the sections below (the cluster section starts its own nodes).
-const needsServer = selected('recorders') || scenarios.length > 0 || projectionScenarios.length > 0;
+const needsServer =
+  selected('recorders') ||
+  scenarios.length > 0 ||
+  projectionScenarios.length > 0 ||
+  selected('processes');
 const server = external || !needsServer ? undefined : await startKurrentDBTestServer();
 try {
   const uri = external ?? (server?.uri as string);
@@ -73,6 +78,10 @@ try {
   if (projectionScenarios.length > 0) {
     console.log('\n## Projections (ProjectionRunner, kurrentdb module) vs raw client (same run)');
     console.log(formatProjectionReport(await benchProjections(uri, projectionScenarios)));
+  }
+  if (selected('processes')) {
+    console.log('\n## Process managers (ProcessRunner, kurrentdb module) vs by hand (same run)');
+    console.log(formatProcessReport(await benchProcesses(uri)));
   }
 } finally {
   await server?.stop();
