@@ -198,6 +198,15 @@ export class Application implements AsyncDisposable {
   }
 
   /**
+   * The application's inspection observers as one (those given as `inspect` and added by
+   * {@link addInspector} or {@link inspect} so far), or `undefined` when there is none: a
+   * `ProcessRunner` of the application uses it unless given its own.
+   */
+  inspector(): InspectObserver | undefined {
+    return this.#inspect();
+  }
+
+  /**
    * Starts the Stately inspector for this application: a local server bound to 127.0.0.1 (never
    * a hosted relay) that shows every aggregate actor and lifecycle actor that becomes live from
    * now on — each command (as the lifecycle's `execute` event), the domain events applied, and

@@ -54,7 +54,8 @@ export interface ProcessRunnerOptions<A extends Application> {
   readonly start?: boolean;
   /**
    * An XState inspection observer: the runner's lifecycle and one actor per process instance
-   * (its machine's current state). @defaultValue the application's inspectors
+   * (its machine's current state), and the aggregates each instance commands.
+   * @defaultValue the application's inspectors when the runner is built (`app.inspector()`)
    */
   readonly inspect?: InspectObserver;
   /** Print a progress line while catching up (as the projection runner). @defaultValue false */
@@ -104,7 +105,7 @@ export class ProcessRunner<A extends Application = Application> implements Async
       typeof application === 'function'
         ? new application(options.env === undefined ? {} : { env: options.env })
         : application;
-    const inspect = options.inspect;
+    const inspect = options.inspect ?? this.application.inspector();
     const mirror =
       inspect === undefined ? undefined : mirrorProcess(this.application, definition, inspect);
     const root = mirror?.root;
