@@ -2,7 +2,7 @@
  * `ProcessRunner`: runs a process manager (`defineProcess`) over an application's events.
  *
  * It is a projection runner whose view is a process store (`MemoryProcessStore` by default;
- * `SQLiteProcessStore` or `PostgresProcessStore` for durable processes, chosen like a view by
+ * `SQLiteProcessStore` for durable processes, chosen like a view by
  * `<PROCESSNAME>_PERSISTENCE_MODULE`, else `PERSISTENCE_MODULE`), so it has the projection
  * runner's guarantees: it resumes after the store's last tracking id, resubscribes with backoff
  * when the connection drops, and a failing step (a machine that throws, a state that can't be

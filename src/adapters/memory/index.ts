@@ -6,5 +6,6 @@
  */
 export { MemoryAggregateRecorder } from './aggregate-recorder.js';
 export { MemoryApplicationRecorder } from './application-recorder.js';
+export { MemoryProcessStore } from './process-store.js';
 export { MemorySnapshotRecorder } from './snapshot-recorder.js';
 export { MemoryTrackingRecorder } from './tracking-recorder.js';

@@ -6,6 +6,7 @@
  * @module eventsourcing-kurrentdb/sqlite
  */
 export { isSqliteError, translateSqliteError } from './sqlite-errors.js';
+export { SQLiteProcessStore } from './sqlite-process-store.js';
 export {
   CREATE_TABLE,
   DEFAULT_SQLITE_LOCK_TIMEOUT,

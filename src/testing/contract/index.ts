@@ -15,6 +15,11 @@ export {
   type RecorderContractOptions,
   type SnapshotRecorderContractOptions,
 } from './capabilities.js';
+export {
+  describeProcessStoreContract,
+  type ProcessStoreCapabilities,
+  type ProcessStoreContractOptions,
+} from './process-store.contract.js';
 export { describeSnapshotRecorderContract } from './snapshot-recorder.contract.js';
 export {
   type CounterView,
