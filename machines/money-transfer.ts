@@ -3,7 +3,7 @@
  * requested, and records how it ended on the transfer.
  *
  * 1. debit the source (`withdraw`); rejected (e.g. insufficient funds, closed, unknown account):
- *    the transfer failed, nothing moved;
+ *    the transfer failed, nothing moved; a transient failure: try again every `retryDelay`;
  * 2. credit the target (`deposit`); rejected for good (a closed or unknown target): refund the
  *    source; a transient failure (the store unreachable): try again every `retryDelay`, and give
  *    up with a refund after `creditTimeout`;
@@ -86,11 +86,17 @@ export const moneyTransferMachine = setup({
       })),
       on: {
         'aggregate.executed': 'credit',
-        'aggregate.rejected': {
-          target: 'failing',
-          actions: assign({ reason: ({ event }) => `debit rejected: ${reasonOf(event)}` }),
-        },
+        'aggregate.rejected': [
+          { guard: transient, target: 'waitingToRetryDebit' },
+          {
+            target: 'failing',
+            actions: assign({ reason: ({ event }) => `debit rejected: ${reasonOf(event)}` }),
+          },
+        ],
       },
+    },
+    waitingToRetryDebit: {
+      after: { retryDelay: 'debiting' },
     },
     credit: {
       initial: 'crediting',

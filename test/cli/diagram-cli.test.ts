@@ -121,7 +121,7 @@ export const toggle = createMachine({
     const result = await run('diagram', 'machines/index.ts#Cat');
     expect(result.code).toBe(2);
     expect(result.err).toContain(
-      "'machines/index.ts' has no export 'Cat' (exports that can be drawn: BankAccount, Dog, aggregateLifecycleMachine, bankAccountMachine, dogMachine, projectionLifecycleMachine)",
+      "'machines/index.ts' has no export 'Cat' (exports that can be drawn: BankAccount, Dog, Transfer, aggregateLifecycleMachine, bankAccountMachine, dogMachine, moneyTransferMachine, projectionLifecycleMachine, transferMachine)",
     );
   });
 

@@ -64,6 +64,13 @@ describe('a process on KurrentDB', () => {
       if (index % 10 === 5) fixture.server.disconnectClients();
     }
     await runner.wait(positions.at(-1) as bigint, { timeout: 30_000 });
+    // A command cut off for longer than its own retries waits for a durable timer: until done.
+    for (let index = 0; index < 30; index++) {
+      const deadline = Date.now() + 30_000;
+      while ((await runner.instance(`t${index}`))?.done !== true && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     for (let index = 0; index < 30; index++) {
       const transfer = await bank.repository.get(Transfer, `t${index}`);
       expect(transfer.getSnapshot().value).toBe('completed');

@@ -13,13 +13,13 @@ import { BankAccount } from '../../machines/bank-account.js';
 import { MoneyTransfer } from '../../machines/money-transfer.js';
 import { Transfer } from '../../machines/transfer.js';
 import { SQLiteProcessStore } from '../../src/adapters/sqlite/sqlite-process-store.js';
-import { Application } from '../../src/application/application.js';
 import { ProcessRunner } from '../../src/application/process-runner.js';
 import type { ProcessInstanceRecord } from '../../src/core/process-store.js';
 import type { Tracking } from '../../src/core/tracking-recorder.js';
 import { defineProcess, type UpstreamEventOf } from '../../src/runtime/process/define-process.js';
 import type { ProcessReplyEvent } from '../../src/runtime/process/process-engine.js';
 import { sendCommand } from '../../src/runtime/process/send-command.js';
+import { openBank } from '../support/bank.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'process-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,19 +60,6 @@ const Sleeper = defineProcess({
   correlate: (event) => event.aggregateId,
   aggregates: [Transfer],
 });
-
-async function openBank(): Promise<Application> {
-  const app = new Application({ name: 'bank', env: { PERSISTENCE_MODULE: 'memory' } });
-  for (const [id, amount] of [
-    ['alice', 100],
-    ['bob', 50],
-  ] as const) {
-    const account = await app.repository.create(BankAccount, id);
-    await account.execute({ type: 'open', owner: id });
-    await account.execute({ type: 'deposit', amount });
-  }
-  return app;
-}
 
 describe('durable processes', () => {
   it('fires a delayed transition once, when due, across a restart', async () => {

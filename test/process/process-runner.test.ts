@@ -7,21 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { BankAccount } from '../../machines/bank-account.js';
 import { MoneyTransfer } from '../../machines/money-transfer.js';
 import { Transfer } from '../../machines/transfer.js';
-import { Application } from '../../src/application/application.js';
+import type { Application } from '../../src/application/application.js';
 import { ProcessRunner } from '../../src/application/process-runner.js';
-
-async function bank() {
-  const app = new Application({ name: 'bank', env: { PERSISTENCE_MODULE: 'memory' } });
-  for (const [id, amount] of [
-    ['alice', 100],
-    ['bob', 50],
-  ] as const) {
-    const account = await app.repository.create(BankAccount, id);
-    await account.execute({ type: 'open', owner: id });
-    await account.execute({ type: 'deposit', amount });
-  }
-  return app;
-}
+import { openBank } from '../support/bank.js';
 
 async function request(app: Application, id: string, from: string, to: string, amount: number) {
   const transfer = await app.repository.create(Transfer, id);
@@ -34,7 +22,7 @@ const balance = async (app: Application, id: string) =>
 
 describe('ProcessRunner', () => {
   it('moves money and records the outcome on the transfer', async () => {
-    await using app = await bank();
+    await using app = await openBank();
     await using runner = new ProcessRunner({ application: app, process: MoneyTransfer });
     await runner.wait(await request(app, 't1', 'alice', 'bob', 30));
     expect(await balance(app, 'alice')).toBe(70);
@@ -47,7 +35,7 @@ describe('ProcessRunner', () => {
   });
 
   it('refunds the source when the target is closed', async () => {
-    await using app = await bank();
+    await using app = await openBank();
     await (await app.repository.get(BankAccount, 'bob')).execute({ type: 'close' });
     await using runner = new ProcessRunner({ application: app, process: MoneyTransfer });
     await runner.wait(await request(app, 't2', 'alice', 'bob', 30));
@@ -58,7 +46,7 @@ describe('ProcessRunner', () => {
   });
 
   it('fails with nothing moved when the debit is rejected', async () => {
-    await using app = await bank();
+    await using app = await openBank();
     await using runner = new ProcessRunner({ application: app, process: MoneyTransfer });
     await runner.wait(await request(app, 't3', 'bob', 'alice', 500));
     expect(await balance(app, 'alice')).toBe(100);
